@@ -1,0 +1,107 @@
+// Package cmd holds the xinfang cobra commands: one file per command, each thin,
+// delegating to config/, pipeline/, queries/, charts/ and jobs/.
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/xinfang/xinfang/config"
+	"github.com/xinfang/xinfang/store"
+)
+
+// Version is set at build time with -ldflags "-X github.com/xinfang/xinfang/cmd.Version=...".
+var Version = "0.1.0-dev"
+
+var (
+	flagConfig string
+	flagAsOf   string
+)
+
+var rootCmd = &cobra.Command{
+	Use:   "xinfang",
+	Short: "Petition-work performance appraisal pipeline (信访工作绩效考核)",
+	Long: `xinfang pulls petition records into DuckDB, computes the appraisal marts
+defined in SPEC (volume, trend, repeat visits, timeliness, feedback, veto, appraisal,
+targets) and renders an offline HTML report.
+
+With no config file it runs on built-in synthetic data:  xinfang run`,
+	SilenceUsage:  true,
+	SilenceErrors: true,
+}
+
+func init() {
+	rootCmd.PersistentFlags().StringVar(&flagConfig, "config", "", "config file (YAML); default: built-in defaults")
+	rootCmd.PersistentFlags().StringVar(&flagAsOf, "as-of", "", "as-of date YYYY-MM-DD (default: today in the configured time zone)")
+}
+
+// Execute runs the command line and returns the process exit code.
+func Execute() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := rootCmd.ExecuteContext(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "xinfang:", err)
+		var ce config.Errors
+		var e *config.Error
+		if errors.As(err, &ce) || errors.As(err, &e) {
+			return 2
+		}
+		return 1
+	}
+	return 0
+}
+
+// loadConfig reads --config over the defaults and applies --as-of.
+func loadConfig() (*config.Config, error) {
+	cfg, err := config.Load(flagConfig)
+	if err != nil {
+		return nil, err
+	}
+	if flagAsOf != "" {
+		if _, err := time.Parse("2006-01-02", flagAsOf); err != nil {
+			return nil, fmt.Errorf("--as-of: want YYYY-MM-DD, got %q", flagAsOf)
+		}
+		cfg.AsOf = flagAsOf
+	}
+	setupLogger(cfg)
+	return cfg, nil
+}
+
+func setupLogger(cfg *config.Config) {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.Log.Level))
+	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler
+	if cfg.Log.Format == "json" {
+		h = slog.NewJSONHandler(os.Stderr, opts)
+	} else {
+		h = slog.NewTextHandler(os.Stderr, opts)
+	}
+	slog.SetDefault(slog.New(h))
+}
+
+// openWriter opens the database for writing, taking the writer lock.
+func openWriter(ctx context.Context, cfg *config.Config, purpose string) (*store.DB, error) {
+	return store.Open(ctx, cfg.Database, store.Options{TimeZone: cfg.TimeZone, Purpose: purpose})
+}
+
+// openReader opens the database read-only (no lock; works beside a running writer
+// only when DuckDB allows it).
+func openReader(ctx context.Context, cfg *config.Config) (*store.DB, error) {
+	if _, err := os.Stat(cfg.Database); err != nil {
+		return nil, fmt.Errorf("database %s: %w (run `xinfang run` or `xinfang ingest` first)", cfg.Database, err)
+	}
+	return store.Open(ctx, cfg.Database, store.Options{TimeZone: cfg.TimeZone, ReadOnly: true})
+}
+
+// isTerminal reports whether stderr is a terminal (progress bars only then).
+func isTerminal() bool { return term.IsTerminal(int(os.Stderr.Fd())) }

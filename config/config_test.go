@@ -1,0 +1,89 @@
+package config
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestDefaultsAreValid(t *testing.T) {
+	c, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Database != "./var/xinfang.duckdb" || c.ReportsDir != "./var/reports" || c.TimeZone != "Asia/Shanghai" {
+		t.Fatalf("defaults: %+v", c)
+	}
+	if c.Sources[0].Kind != "synthetic" {
+		t.Fatalf("default source %+v", c.Sources[0])
+	}
+}
+
+func TestUnknownKeyNamesFileLineKey(t *testing.T) {
+	_, err := Parse("x.yaml", []byte("time_zone: Asia/Shanghai\nmetrics:\n  accept_days: 15\n  acept_days: 3\n"))
+	if err == nil {
+		t.Fatal("want error")
+	}
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("not a config.Error: %T %v", err, err)
+	}
+	if e.File != "x.yaml" || e.Line != 4 || e.Key != "acept_days" {
+		t.Fatalf("got %+v", e)
+	}
+}
+
+func TestBadValueNamesFileLineKey(t *testing.T) {
+	_, err := Parse("y.yaml", []byte("language: zh\nmetrics:\n  day_basis: weekly\n"))
+	var es Errors
+	if !errors.As(err, &es) || len(es) != 1 {
+		t.Fatalf("got %v", err)
+	}
+	if es[0].Line != 3 || es[0].Key != "metrics.day_basis" || !strings.Contains(es[0].Error(), "y.yaml:3") {
+		t.Fatalf("got %+v", es[0])
+	}
+}
+
+func TestSourceMappingShorthandAndLists(t *testing.T) {
+	src := `
+sources:
+  - name: b311
+    kind: csv
+    path: data/*.csv
+    mapping:
+      fields:
+        petition_id: SRRecordID
+        received_at: {column: CreatedDate, layouts: ["01/02/2006 03:04:05 PM"]}
+        unit_id: {const: U1}
+jobs:
+  backoff: 5s
+`
+	c, err := Parse("s.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Sources) != 1 || c.Sources[0].Mapping.Fields["petition_id"].Column != "SRRecordID" {
+		t.Fatalf("sources %+v", c.Sources)
+	}
+	if c.Sources[0].Mapping.Fields["unit_id"].Const != "U1" {
+		t.Fatal("const")
+	}
+	if c.Jobs.Backoff != 5*time.Second {
+		t.Fatalf("backoff %v", c.Jobs.Backoff)
+	}
+	if len(c.Veto.Rules) != 3 {
+		t.Fatal("veto defaults lost")
+	}
+}
+
+func TestEnvOverride(t *testing.T) {
+	t.Setenv("XINFANG_DATABASE", "/tmp/other.duckdb")
+	c, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Database != "/tmp/other.duckdb" {
+		t.Fatal(c.Database)
+	}
+}

@@ -1,0 +1,12 @@
+// Command xinfang is the petition-work appraisal pipeline. See README.md.
+package main
+
+import (
+	"os"
+
+	"github.com/xinfang/xinfang/cmd"
+)
+
+func main() {
+	os.Exit(cmd.Execute())
+}

@@ -1,0 +1,108 @@
+// Package store opens the project's DuckDB file, applies schema migrations and
+// guards the single-writer rule. Every other package reaches the database through it.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+// DB is an open DuckDB file with its writer lock (when opened for writing).
+type DB struct {
+	*sql.DB
+	Path      string
+	TimeZone  string
+	connector *duckdb.Connector
+	lock      *WriterLock
+}
+
+// Options controls how the file is opened.
+type Options struct {
+	TimeZone string // session TimeZone, e.g. Asia/Shanghai
+	ReadOnly bool   // readers skip the writer lock and migrations
+	Purpose  string // recorded in the lock file so a refused writer can name the holder
+}
+
+// Open opens (creating if needed) the DuckDB file at path. A writing open takes the
+// writer lock first, so a second writer gets a clear message naming the holder
+// instead of DuckDB's lower-level conflict error.
+func Open(ctx context.Context, path string, opt Options) (*DB, error) {
+	if opt.TimeZone == "" {
+		opt.TimeZone = "Asia/Shanghai"
+	}
+	if path != "" && path != ":memory:" {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, fmt.Errorf("create database folder for %s: %w", path, err)
+		}
+	}
+	var lock *WriterLock
+	if !opt.ReadOnly && path != "" && path != ":memory:" {
+		var err error
+		lock, err = AcquireWriterLock(path, opt.Purpose)
+		if err != nil {
+			return nil, err
+		}
+	}
+	dsn := path
+	if path == ":memory:" {
+		dsn = ""
+	}
+	if opt.ReadOnly {
+		dsn += "?access_mode=READ_ONLY"
+	}
+	tz := opt.TimeZone
+	connector, err := duckdb.NewConnector(dsn, func(execer driver.ExecerContext) error {
+		// Every pooled connection gets the same zone, so date arithmetic in SQL
+		// (current_date, casts of TIMESTAMPTZ) is in local time.
+		_, err := execer.ExecContext(ctx, "SET TimeZone = '"+strings.ReplaceAll(tz, "'", "")+"'", nil)
+		return err
+	})
+	if err != nil {
+		lock.Release()
+		return nil, fmt.Errorf("open duckdb %s: %w", path, describeOpenError(err))
+	}
+	db := &DB{DB: sql.OpenDB(connector), Path: path, TimeZone: tz, connector: connector, lock: lock}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open duckdb %s: %w", path, describeOpenError(err))
+	}
+	if !opt.ReadOnly {
+		if err := Migrate(ctx, db.DB); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return db, nil
+}
+
+// Connector exposes the underlying connector, for Arrow and Appender access.
+func (d *DB) Connector() *duckdb.Connector { return d.connector }
+
+// Close closes the database and releases the writer lock.
+func (d *DB) Close() error {
+	var err error
+	if d.DB != nil {
+		err = d.DB.Close()
+	}
+	if d.connector != nil {
+		if cerr := d.connector.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}
+	d.lock.Release()
+	return err
+}
+
+func describeOpenError(err error) error {
+	if strings.Contains(err.Error(), "Could not set lock on file") {
+		return fmt.Errorf("the database is in use by another process (%w)", err)
+	}
+	return err
+}
