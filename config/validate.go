@@ -280,6 +280,7 @@ func (c *Config) Validate() error {
 	if c.Jobs.GracePeriod < 0 || c.Jobs.Backoff < 0 {
 		add(c.errAt("jobs.grace_period", "durations must not be negative"))
 	}
+	errs = append(errs, c.validateJobs()...)
 	if !oneOf(c.Log.Level, []string{"debug", "info", "warn", "error"}) {
 		add(c.errAt("log.level", "want debug, info, warn or error, got %q", c.Log.Level))
 	}
