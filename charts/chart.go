@@ -1,0 +1,218 @@
+package charts
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"math"
+	"strings"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+)
+
+// localAssetsHost keeps go-echarts from pointing pages at its CDN: our pages load
+// ECharts from the report's own assets folder (see page.html), never from a host.
+const localAssetsHost = "assets/"
+
+// chartBlock is one chart as placed in a page: an empty container and its option
+// JSON, which assets/app.js hands to echarts.init. The JSON goes into a
+// <script type="application/json"> block, never into executable script.
+type chartBlock struct {
+	ID     string
+	Title  string
+	Height int
+	JSON   template.JS // safe to embed in HTML: see safeJSON
+	Note   string
+}
+
+// chartPayload is what app.js reads: the ECharts option plus, for charts that name
+// units, a label -> unit page map so that a click on a bar, cell or axis label opens it.
+type chartPayload struct {
+	Option map[string]any    `json:"option"`
+	Links  map[string]string `json:"links,omitempty"`
+}
+
+// optioner is any go-echarts chart: Validate fills the axes from SetXAxis and
+// JSON returns the option object.
+type optioner interface {
+	Validate()
+	JSON() map[string]any
+}
+
+// newChartBlock validates a go-echarts chart and serialises its option safely.
+func newChartBlock(id, title string, height int, c optioner, links map[string]string) (chartBlock, error) {
+	c.Validate()
+	b, err := safeJSON(chartPayload{Option: c.JSON(), Links: links})
+	if err != nil {
+		return chartBlock{}, fmt.Errorf("chart %s: %w", id, err)
+	}
+	return chartBlock{ID: id, Title: title, Height: height, JSON: template.JS(b)}, nil
+}
+
+// safeJSON marshals v so that it is inert wherever it lands in a page:
+// encoding/json escapes <, > and & as \u003c, \u003e, \u0026 (and U+2028/2029),
+// so no data string can close a <script> element; and "__f__" — go-echarts'
+// marker for "this string is a JS function" — is broken up as _\u005ff__, which
+// JSON.parse reads back as the same text. We never pass the output through
+// go-echarts' own templates, which would turn such a string into code.
+func safeJSON(v any) (string, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(true)
+	if err := enc.Encode(v); err != nil {
+		return "", err
+	}
+	s := strings.TrimSpace(buf.String())
+	s = strings.ReplaceAll(s, "__f__", `_\u005ff__`)
+	return s, nil
+}
+
+// num makes a chart value from a possibly missing or non-finite number: ECharts'
+// "-" is an empty point, so a NULL, NaN or Inf leaves a gap instead of breaking
+// the JSON (encoding/json refuses NaN) or blanking the chart.
+func num(v *float64) any {
+	if v == nil || math.IsNaN(*v) || math.IsInf(*v, 0) {
+		return "-"
+	}
+	return *v
+}
+
+func lineData(vals []*float64) []opts.LineData {
+	out := make([]opts.LineData, len(vals))
+	for i, v := range vals {
+		out[i] = opts.LineData{Value: num(v)}
+	}
+	return out
+}
+
+func barData(vals []*float64) []opts.BarData {
+	out := make([]opts.BarData, len(vals))
+	for i, v := range vals {
+		out[i] = opts.BarData{Value: num(v)}
+	}
+	return out
+}
+
+// baseOpts are the options every chart shares: local assets, no animation (the
+// browser test and print both want the final frame at once), axis tooltips.
+func baseOpts(height int) []charts.GlobalOpts {
+	return []charts.GlobalOpts{
+		charts.WithInitializationOpts(opts.Initialization{AssetsHost: localAssetsHost, Height: fmt.Sprintf("%dpx", height), Width: "100%"}),
+		charts.WithAnimation(false),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0"}),
+	}
+}
+
+// lineChart is a time series: one line per series over the x categories.
+func lineChart(x []string, series []seriesDef, height int, percent bool) *charts.Line {
+	c := charts.NewLine()
+	c.SetGlobalOptions(baseOpts(height)...)
+	y := opts.YAxis{Type: "value"}
+	if percent {
+		y.AxisLabel = &opts.AxisLabel{Formatter: "{value}%"}
+	}
+	c.SetGlobalOptions(charts.WithYAxisOpts(y), charts.WithGridOpts(opts.Grid{Left: "50", Right: "20", Top: "40", Bottom: "30"}))
+	c.SetXAxis(x)
+	for _, s := range series {
+		so := []charts.SeriesOpts{charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false), ConnectNulls: opts.Bool(false)})}
+		if s.Dashed {
+			so = append(so, charts.WithLineStyleOpts(opts.LineStyle{Type: "dashed", Width: 2}))
+		}
+		if s.Color != "" {
+			so = append(so, charts.WithItemStyleOpts(opts.ItemStyle{Color: s.Color}), charts.WithLineStyleOpts(opts.LineStyle{Color: s.Color, Type: map[bool]string{true: "dashed", false: "solid"}[s.Dashed], Width: 2}))
+		}
+		c.AddSeries(s.Name, lineData(s.Values), so...)
+	}
+	return c
+}
+
+// seriesDef is one named series of a line or bar chart.
+type seriesDef struct {
+	Name   string
+	Values []*float64
+	Dashed bool
+	Color  string
+}
+
+// hbarChart is a horizontal bar chart with category labels on the y axis (units).
+func hbarChart(labels []string, series []seriesDef, height int, percent bool) *charts.Bar {
+	c := charts.NewBar()
+	c.SetGlobalOptions(baseOpts(height)...)
+	x := opts.XAxis{Type: "value"}
+	if percent {
+		x.AxisLabel = &opts.AxisLabel{Formatter: "{value}%"}
+	}
+	c.SetGlobalOptions(
+		charts.WithXAxisOpts(x),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Interval: "0", Width: 160, Overflow: "truncate"}}),
+		charts.WithGridOpts(opts.Grid{Left: "170", Right: "30", Top: "40", Bottom: "30"}),
+	)
+	c.SetXAxis(labels)
+	for _, s := range series {
+		var so []charts.SeriesOpts
+		if s.Color != "" {
+			so = append(so, charts.WithItemStyleOpts(opts.ItemStyle{Color: s.Color}))
+		}
+		c.AddSeries(s.Name, barData(s.Values), so...)
+	}
+	c.XYReversal()
+	return c
+}
+
+// barChart is a vertical bar chart over categories (months, channels).
+func barChart(x []string, series []seriesDef, height int, stacked bool) *charts.Bar {
+	c := charts.NewBar()
+	c.SetGlobalOptions(baseOpts(height)...)
+	c.SetGlobalOptions(charts.WithGridOpts(opts.Grid{Left: "50", Right: "20", Top: "40", Bottom: "30"}))
+	c.SetXAxis(x)
+	for _, s := range series {
+		var so []charts.SeriesOpts
+		if stacked {
+			so = append(so, charts.WithBarChartOpts(opts.BarChart{Stack: "total"}))
+		}
+		if s.Color != "" {
+			so = append(so, charts.WithItemStyleOpts(opts.ItemStyle{Color: s.Color}))
+		}
+		c.AddSeries(s.Name, barData(s.Values), so...)
+	}
+	return c
+}
+
+// heatmapChart draws rows (units) × columns (months); cells[i][j] is row i, column j.
+func heatmapChart(cols, rows []string, cells [][]*float64, name string, height int) *charts.HeatMap {
+	c := charts.NewHeatMap()
+	c.SetGlobalOptions(baseOpts(height)...)
+	var max float64
+	var data []opts.HeatMapData
+	for i := range rows {
+		for j := range cols {
+			v := cells[i][j]
+			if v == nil || math.IsNaN(*v) || math.IsInf(*v, 0) {
+				data = append(data, opts.HeatMapData{Value: []any{j, i, "-"}})
+				continue
+			}
+			if *v > max {
+				max = *v
+			}
+			data = append(data, opts.HeatMapData{Value: []any{j, i, *v}})
+		}
+	}
+	if max == 0 {
+		max = 1
+	}
+	c.SetGlobalOptions(
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: cols, SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: rows, Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Interval: "0", Width: 160, Overflow: "truncate"}}),
+		charts.WithGridOpts(opts.Grid{Left: "170", Right: "30", Top: "10", Bottom: "70"}),
+		charts.WithVisualMapOpts(opts.VisualMap{Calculable: opts.Bool(true), Min: 0, Max: float32(max), Orient: "horizontal", Left: "center", Bottom: "0",
+			InRange: &opts.VisualMapInRange{Color: []string{"#f7fbff", "#6baed6", "#08306b"}}}),
+	)
+	c.SetXAxis(cols)
+	c.AddSeries(name, data)
+	return c
+}

@@ -1,0 +1,214 @@
+package charts
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"math/big"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// errNotComputed marks a section whose mart table (or a column it needs) does not
+// exist yet: the section says "not computed" instead of failing the report.
+var errNotComputed = errors.New("not computed")
+
+// source reads the marts defensively. It learns the schema once so that a missing
+// table or column is found before querying.
+type source struct {
+	ctx  context.Context
+	db   *sql.DB
+	cols map[string]map[string]bool // "mart.volume" -> column set
+}
+
+func newSource(ctx context.Context, db *sql.DB) (*source, error) {
+	s := &source{ctx: ctx, db: db, cols: map[string]map[string]bool{}}
+	rows, err := db.QueryContext(ctx, `SELECT table_schema, table_name, column_name FROM information_schema.columns`)
+	if err != nil {
+		return nil, fmt.Errorf("report: read schema: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sc, t, c string
+		if err := rows.Scan(&sc, &t, &c); err != nil {
+			return nil, fmt.Errorf("report: read schema: %w", err)
+		}
+		k := t
+		if sc != "main" {
+			k = sc + "." + t
+		}
+		if s.cols[k] == nil {
+			s.cols[k] = map[string]bool{}
+		}
+		s.cols[k][c] = true
+	}
+	return s, rows.Err()
+}
+
+// has reports whether table exists with all the given columns.
+func (s *source) has(table string, cols ...string) bool {
+	m := s.cols[table]
+	if m == nil {
+		return false
+	}
+	for _, c := range cols {
+		if !m[c] {
+			return false
+		}
+	}
+	return true
+}
+
+// row is one result row by column name. Values are normalised: integers as int64,
+// other numbers as float64, text as string, dates as time.Time, NULL as nil.
+type row map[string]any
+
+// query runs q when table has cols; errNotComputed otherwise. A query that fails on
+// an existing table is logged and reported the same way, so that one half-written
+// mart cannot take the whole report down (the section shows the reason).
+func (s *source) query(table string, cols []string, q string, args ...any) ([]row, error) {
+	if !s.has(table, cols...) {
+		return nil, errNotComputed
+	}
+	rows, err := s.db.QueryContext(s.ctx, q, args...)
+	if err != nil {
+		if s.ctx.Err() != nil {
+			return nil, s.ctx.Err()
+		}
+		slog.Warn("report: query failed; section shown as not computed", "table", table, "err", err)
+		return nil, fmt.Errorf("%w: %v", errNotComputed, err)
+	}
+	defer rows.Close()
+	names, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	var out []row
+	for rows.Next() {
+		vals := make([]any, len(names))
+		ptrs := make([]any, len(names))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, fmt.Errorf("report: scan %s: %w", table, err)
+		}
+		r := make(row, len(names))
+		for i, n := range names {
+			r[n] = normalise(vals[i])
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("report: read %s: %w", table, err)
+	}
+	return out, nil
+}
+
+func normalise(v any) any {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case int8:
+		return int64(x)
+	case int16:
+		return int64(x)
+	case int32:
+		return int64(x)
+	case int64:
+		return x
+	case int:
+		return int64(x)
+	case uint8:
+		return int64(x)
+	case uint16:
+		return int64(x)
+	case uint32:
+		return int64(x)
+	case uint64:
+		return int64(x)
+	case float32:
+		return float64(x)
+	case float64:
+		return x
+	case *big.Int:
+		if x.IsInt64() {
+			return x.Int64()
+		}
+		f, _ := new(big.Float).SetInt(x).Float64()
+		return f
+	case string:
+		return x
+	case []byte:
+		return string(x)
+	case bool:
+		return x
+	case time.Time:
+		return x
+	case fmt.Stringer:
+		// DECIMAL and other driver types print as their decimal value.
+		if f, err := strconv.ParseFloat(x.String(), 64); err == nil {
+			return f
+		}
+		return x.String()
+	default:
+		return fmt.Sprint(x)
+	}
+}
+
+func (r row) str(k string) string {
+	switch v := r[k].(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	case time.Time:
+		return v.Format("2006-01-02")
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// f returns the value as a float pointer (nil for NULL, NaN and Inf are kept for
+// the formatter to show as "-").
+func (r row) f(k string) *float64 {
+	switch v := r[k].(type) {
+	case int64:
+		x := float64(v)
+		return &x
+	case float64:
+		return &v
+	case bool:
+		x := 0.0
+		if v {
+			x = 1
+		}
+		return &x
+	}
+	return nil
+}
+
+func (r row) i(k string) int64 {
+	if p := r.f(k); p != nil && !math.IsNaN(*p) && !math.IsInf(*p, 0) {
+		return int64(*p)
+	}
+	return 0
+}
+
+func (r row) b(k string) bool {
+	v, _ := r[k].(bool)
+	return v
+}
+
+// sqlList quotes names for an IN list; only used with our own constant names.
+func sqlList(xs []string) string {
+	q := make([]string, len(xs))
+	for i, x := range xs {
+		q[i] = "'" + strings.ReplaceAll(x, "'", "''") + "'"
+	}
+	return strings.Join(q, ",")
+}

@@ -1,0 +1,412 @@
+package charts
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xinfang/xinfang/config"
+)
+
+//go:embed templates/page.html
+var templateFS embed.FS
+
+//go:embed assets/echarts.min.js assets/app.js assets/style.css
+var assetFS embed.FS
+
+var pageTpl = template.Must(template.ParseFS(templateFS, "templates/page.html"))
+
+// page is one HTML file of the site.
+type page struct {
+	Path     string // relative to the site root, slash-separated
+	Title    string
+	Subtitle string
+	NavKey   string
+	Sections []*section
+}
+
+// section is a titled block of a page.
+type section struct {
+	ID, Title, Intro, Missing, Note string
+	Cards                           []card
+	Links                           []link
+	Charts                          []chartBlock
+	Tables                          []*table
+}
+
+type card struct {
+	Label, Value, Sub, Class string
+	Deltas                   []delta
+}
+
+type delta struct{ Label, Text, Class, Arrow string }
+
+type link struct{ Href, Label, Note string }
+
+// table is a sortable, filterable, downloadable data table.
+type table struct {
+	Title, Missing, Note, Empty, CSVName string
+	Cols                                 []column
+	Rows                                 [][]cell
+}
+
+type column struct {
+	Label string
+	Num   bool
+}
+
+type cell struct {
+	Text, Sort, Href, Class string
+}
+
+// unitInfo is one row of the unit table, with its page.
+type unitInfo struct {
+	ID, Name, Parent, Level, Sector string
+	File                            string // unit/<safe>-<hash>.html
+	Children                        []string
+}
+
+// site is one rendering of the report: the data source, the language and the pages.
+type site struct {
+	cfg      *config.Config
+	src      *source
+	c        catalogue
+	asOf     time.Time
+	month    string // the as-of month, quarter and year ("2026-03", "2026-Q1", "2026")
+	quarter  string
+	year     string
+	apPeriod string // the appraisal quarter shown (latest complete quarter, or review quarter)
+	review   string // quarterly review being archived ("" for the live site)
+	units    map[string]*unitInfo
+	order    []string // unit ids by name
+	pages    []*page
+	files    map[string][]byte // extra files (xlsx) by relative path
+	topN     int
+	now      time.Time
+}
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
+
+// unitFile turns a unit id into a safe, unique file name: the id's safe characters
+// (at most 40) and a short hash of the exact id, so that ids differing only in
+// unsafe characters still get different pages.
+func unitFile(id string) string {
+	safe := strings.Trim(unsafeName.ReplaceAllString(id, "_"), "_")
+	if len(safe) > 40 {
+		safe = safe[:40]
+	}
+	if safe == "" {
+		safe = "unit"
+	}
+	h := sha256.Sum256([]byte(id))
+	return "unit/" + safe + "-" + hex.EncodeToString(h[:4]) + ".html"
+}
+
+// pseud shows a pseudonym (HMAC hex) by a short prefix: enough to tell people apart
+// on one page, never the stored value.
+func pseud(s string) string {
+	if s == "" {
+		return ""
+	}
+	if len(s) > 10 {
+		return s[:10] + "…"
+	}
+	return s
+}
+
+// rel makes a root-relative path relative to the page at from.
+func rel(from, target string) string {
+	depth := strings.Count(from, "/")
+	return strings.Repeat("../", depth) + target
+}
+
+// unitCell links a unit id to its page (from the page at from).
+func (s *site) unitCell(from, id string) cell {
+	if u, ok := s.units[id]; ok {
+		return cell{Text: u.Name, Href: rel(from, u.File), Sort: ""}
+	}
+	if id == "ALL" {
+		return cell{Text: s.c.T("all"), Href: rel(from, "overview.html")}
+	}
+	return cell{Text: id + " (" + s.c.T("unit.unknown") + ")"}
+}
+
+func (s *site) unitName(id string) string {
+	if u, ok := s.units[id]; ok {
+		return u.Name
+	}
+	if id == "ALL" {
+		return s.c.T("all")
+	}
+	return id
+}
+
+// chartLabels gives each unit a unique chart label (name, plus id when two units
+// share a name) and the label -> page map for clicks.
+func (s *site) chartLabels(from string, ids []string) ([]string, map[string]string) {
+	seen := map[string]int{}
+	for _, id := range ids {
+		seen[s.unitName(id)]++
+	}
+	labels := make([]string, len(ids))
+	links := map[string]string{}
+	for i, id := range ids {
+		l := s.unitName(id)
+		if seen[l] > 1 {
+			l += " [" + id + "]"
+		}
+		labels[i] = l
+		if u, ok := s.units[id]; ok {
+			links[l] = rel(from, u.File)
+		}
+	}
+	return labels, links
+}
+
+// formatting -------------------------------------------------------------
+
+func finite(p *float64) bool { return p != nil && !math.IsNaN(*p) && !math.IsInf(*p, 0) }
+
+func fmtInt(v int64) string {
+	s := strconv.FormatInt(v, 10)
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	var b strings.Builder
+	for i, ch := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(ch)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+func fmtFloat(p *float64, prec int) string {
+	if !finite(p) {
+		return "-"
+	}
+	return strconv.FormatFloat(*p, 'f', prec, 64)
+}
+
+func sortKey(p *float64) string {
+	if !finite(p) {
+		return ""
+	}
+	return strconv.FormatFloat(*p, 'g', -1, 64)
+}
+
+// countCell shows a count; NULL (the field is not tracked) says so.
+func (s *site) countCell(r row, k string) cell {
+	p := r.f(k)
+	if p == nil {
+		return cell{Text: s.c.T("not_tracked"), Class: "num"}
+	}
+	if !finite(p) {
+		return cell{Text: "-", Class: "num"}
+	}
+	return cell{Text: fmtInt(int64(*p)), Sort: sortKey(p), Class: "num"}
+}
+
+// rateCell shows a fraction as a percentage. A NULL rate is "not tracked" when its
+// denominator is NULL too, and "-" when the denominator is 0 (nothing to rate).
+func (s *site) rateCell(r row, k, denom string) cell {
+	p := r.f(k)
+	if p == nil {
+		if denom != "" && r.f(denom) != nil {
+			return cell{Text: "-", Class: "num"}
+		}
+		return cell{Text: s.c.T("not_tracked"), Class: "num"}
+	}
+	if !finite(p) {
+		return cell{Text: "-", Class: "num"}
+	}
+	return cell{Text: fmtFloat(ptr(*p*100), 1) + "%", Sort: sortKey(p), Class: "num"}
+}
+
+// pctCell shows a *_pct column (already a percentage) with its sign; lowerGood
+// colours a fall green and a rise red (petition volume).
+func (s *site) pctCell(r row, k string, lowerGood bool) cell {
+	p := r.f(k)
+	if !finite(p) {
+		return cell{Text: "-", Class: "num"}
+	}
+	c := cell{Text: signed(*p) + "%", Sort: sortKey(p), Class: "num"}
+	if lowerGood && *p < 0 || !lowerGood && *p > 0 {
+		c.Class += " good"
+	} else if *p != 0 {
+		c.Class += " bad"
+	}
+	return c
+}
+
+func (s *site) numCell(r row, k string, prec int) cell {
+	p := r.f(k)
+	return cell{Text: fmtFloat(p, prec), Sort: sortKey(p), Class: "num"}
+}
+
+func textCell(t string) cell { return cell{Text: t} }
+
+func signed(v float64) string {
+	if v > 0 {
+		return "+" + strconv.FormatFloat(v, 'f', 1, 64)
+	}
+	return strconv.FormatFloat(v, 'f', 1, 64)
+}
+
+func ptr(v float64) *float64 { return &v }
+
+func (s *site) cols(keys ...string) []column {
+	out := make([]column, len(keys))
+	for i, k := range keys {
+		num := true
+		switch k {
+		case "unit", "unit_id", "sector", "level", "peer_group", "period", "label", "scope", "subject", "rule", "reason",
+			"grade", "final_grade", "veto", "eligible", "metric", "status", "petition_id", "source", "received_date",
+			"handle_deadline", "listed_supervision", "leader_owner", "petitioner", "last_received", "closed_date",
+			"back_date", "file", "started_at", "batch_status", "field", "severity", "first_received", "channel",
+			"category", "kind", "watermark", "indicator", "why", "triggered", "target", "year":
+			num = false
+		}
+		out[i] = column{Label: s.c.T("col." + k), Num: num}
+	}
+	return out
+}
+
+// missing turns a query error into the section's "not computed" message.
+func (s *site) missing(err error) string {
+	if err == nil {
+		return ""
+	}
+	return s.c.T("not_computed")
+}
+
+// writing ----------------------------------------------------------------
+
+type navItem struct {
+	Href, Label string
+	Current     bool
+}
+
+var navOrder = []struct{ key, file string }{
+	{"nav.index", "index.html"}, {"nav.overview", "overview.html"}, {"nav.trends", "trends.html"},
+	{"nav.repeat", "repeat.html"}, {"nav.timeliness", "timeliness.html"}, {"nav.feedback", "feedback.html"},
+	{"nav.veto", "veto.html"}, {"nav.appraisal", "appraisal.html"}, {"nav.targets", "targets.html"},
+	{"nav.quality", "quality.html"},
+}
+
+func (s *site) siteTitle() string {
+	if s.cfg.Report.Title != "" {
+		return s.cfg.Report.Title
+	}
+	return s.c.T("site.title")
+}
+
+// write renders every page and asset into dir.
+func (s *site) write(dir string) (int, error) {
+	if err := os.MkdirAll(filepath.Join(dir, "assets"), 0o755); err != nil {
+		return 0, fmt.Errorf("report: create %s: %w", dir, err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "unit"), 0o755); err != nil {
+		return 0, fmt.Errorf("report: create %s: %w", dir, err)
+	}
+	for _, name := range []string{"echarts.min.js", "app.js", "style.css"} {
+		b, err := assetFS.ReadFile("assets/" + name)
+		if err != nil {
+			return 0, fmt.Errorf("report: embedded asset %s: %w", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "assets", name), b, 0o644); err != nil {
+			return 0, fmt.Errorf("report: write asset %s: %w", name, err)
+		}
+	}
+	asOfLabel := s.c.T("asof") + " " + s.asOf.Format("2006-01-02")
+	if s.review != "" {
+		asOfLabel = s.review + " · " + asOfLabel
+	}
+	var buf bytes.Buffer
+	for _, p := range s.pages {
+		var nav []navItem
+		for _, n := range navOrder {
+			nav = append(nav, navItem{Href: rel(p.Path, n.file), Label: s.c.T(n.key), Current: n.key == p.NavKey})
+		}
+		if s.review != "" {
+			nav[0].Label = s.c.T("nav.review")
+		}
+		data := map[string]any{
+			"Lang": s.c.lang(), "Title": p.Title, "Subtitle": p.Subtitle, "SiteTitle": s.siteTitle(),
+			"Root": rel(p.Path, ""), "AsOfLabel": asOfLabel, "Nav": nav, "Sections": p.Sections,
+			"Footer": s.c.T("footer") + " " + s.c.T("generated") + " " + s.now.Format("2006-01-02 15:04"),
+		}
+		buf.Reset()
+		if err := pageTpl.Execute(&buf, data); err != nil {
+			return 0, fmt.Errorf("report: render %s: %w", p.Path, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(p.Path)), buf.Bytes(), 0o644); err != nil {
+			return 0, fmt.Errorf("report: write %s: %w", p.Path, err)
+		}
+	}
+	for name, b := range s.files {
+		if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(name)), b, 0o644); err != nil {
+			return 0, fmt.Errorf("report: write %s: %w", name, err)
+		}
+	}
+	return len(s.pages), nil
+}
+
+// loadUnits reads the unit table.
+func (s *site) loadUnits() error {
+	s.units = map[string]*unitInfo{}
+	rows, err := s.src.query("units", []string{"unit_id", "name", "parent_id", "level", "sector"},
+		`SELECT unit_id, name, parent_id, level, sector FROM units`)
+	if err != nil && err != errNotComputed {
+		return err
+	}
+	for _, r := range rows {
+		id := r.str("unit_id")
+		s.units[id] = &unitInfo{ID: id, Name: r.str("name"), Parent: r.str("parent_id"), Level: r.str("level"), Sector: r.str("sector"), File: unitFile(id)}
+		s.order = append(s.order, id)
+	}
+	for _, id := range s.order {
+		if p, ok := s.units[s.units[id].Parent]; ok {
+			p.Children = append(p.Children, id)
+		}
+	}
+	sort.Slice(s.order, func(i, j int) bool {
+		a, b := s.units[s.order[i]], s.units[s.order[j]]
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		return a.ID < b.ID
+	})
+	return nil
+}
+
+// period helpers -----------------------------------------------------------
+
+func quarterOf(t time.Time) string { return fmt.Sprintf("%d-Q%d", t.Year(), (int(t.Month())-1)/3+1) }
+
+// ParseQuarter parses "2026-Q3" and returns the quarter's first and last day.
+func ParseQuarter(q string) (start, end time.Time, err error) {
+	var y, n int
+	if _, err := fmt.Sscanf(q, "%d-Q%d", &y, &n); err != nil || n < 1 || n > 4 || y < 1900 || y > 9999 || fmt.Sprintf("%d-Q%d", y, n) != q {
+		return start, end, fmt.Errorf("quarter %q: want YYYY-Qn, e.g. 2026-Q3", q)
+	}
+	start = time.Date(y, time.Month(3*(n-1)+1), 1, 0, 0, 0, 0, time.UTC)
+	end = start.AddDate(0, 3, -1)
+	return start, end, nil
+}
