@@ -3,7 +3,9 @@ package queries_test
 import "testing"
 
 // rec is a WHERE clause for one staged record.
-func rec(id string) string { return "FROM mart.records WHERE source = 's1' AND petition_id = '" + id + "'" }
+func rec(id string) string {
+	return "FROM mart.records WHERE source = 's1' AND petition_id = '" + id + "'"
+}
 
 func TestBasePeriodsAndScope(t *testing.T) {
 	f := newFixture(t)

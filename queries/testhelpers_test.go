@@ -16,6 +16,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"math/big"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -233,6 +234,10 @@ func (f *fixture) i64(q string, args ...any) int64 {
 		return int64(x)
 	case uint32:
 		return int64(x)
+	case *big.Int: // sum() of BIGINT is HUGEINT
+		if x.IsInt64() {
+			return x.Int64()
+		}
 	case float64:
 		if x == math.Trunc(x) {
 			return int64(x)
@@ -259,6 +264,9 @@ func (f *fixture) f64(q string, args ...any) float64 {
 		return float64(x)
 	case uint64:
 		return float64(x)
+	case *big.Int:
+		v, _ := new(big.Float).SetInt(x).Float64()
+		return v
 	case nil:
 		f.t.Fatalf("query %s: NULL, want a number", q)
 	}
