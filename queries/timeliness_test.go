@@ -20,7 +20,9 @@ func TestTimelinessDue(t *testing.T) {
 	f.units(U{ID: "P"}, U{ID: "A", Parent: "P"}, U{ID: "B", Parent: "P"})
 	timelinessFixture(f)
 	f.build("2024-06-30")
-	row := func(u string, rollup bool, p string) string { return " FROM mart.timeliness WHERE " + key(u, rollup, p) }
+	row := func(u string, rollup bool, p string) string {
+		return " FROM mart.timeliness WHERE " + key(u, rollup, p)
+	}
 
 	// A, 2024-03: due t1 t2 t3 t4 t6 = 5; on time t1 t6 = 2; late t2 = 1; overdue t3 t4 = 2.
 	q := row("A", false, "2024-03")
