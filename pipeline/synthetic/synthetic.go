@@ -159,7 +159,7 @@ type gen struct {
 }
 
 const (
-	pRepeat    = 0.14 // a record continues an earlier thread (same petitioner, same matter)
+	pRepeat    = 0.16 // a record continues an earlier thread (same petitioner, same matter)
 	pNewThread = 0.12 // a new record opens a thread later records may repeat
 	tableSlack = 800  // deadlines are formatted from the table up to this many days after AsOf
 )
@@ -475,6 +475,7 @@ type thread struct {
 	petSer  int32
 	matter  int32 // 0 = blank matter_id
 	visitor bool  // prefers visiting in person
+	until   int32 // last day the petitioner keeps coming back (bounds the tail)
 }
 
 var errOverflow = errors.New("too many records for the petition id space")
@@ -541,9 +542,15 @@ func (g *gen) writePetitions(out io.Writer, st *Stats) error {
 			var rec record
 			rec.day, rec.sec = day, sec
 			// Continue a thread (repeat petitioner) or start something new.
+			var t *thread
+			var ti int32
 			if len(ring) > 0 && r.Float64() < pRepeat {
-				ti := ring[(ringPos+r.IntN(len(ring)))%len(ring)]
-				t := &threads[ti]
+				ti = ring[(ringPos+r.IntN(len(ring)))%len(ring)]
+				if t = &threads[ti]; int(t.until) < day {
+					t = nil // the petitioner has given up: something new instead
+				}
+			}
+			if t != nil {
 				rec.unit = int(t.unit)
 				if r.Float64() < 0.08 && g.units[rec.unit].parent >= 0 {
 					rec.unit = g.units[rec.unit].parent // going over the head of the unit (越级)
@@ -553,7 +560,9 @@ func (g *gen) writePetitions(out io.Writer, st *Stats) error {
 				rec.region = g.beh[t.unit].region
 				rec.matter = int(t.matter)
 				rec.repeat, rec.visitor = true, t.visitor
-				push(ti) // each return makes the thread likelier to return again: a heavy tail
+				if r.Float64() < 0.7 {
+					push(ti) // a return makes the thread likelier to return again: a heavy tail
+				}
 			} else {
 				u := searchCum(g.unitCum[bucket], r.Float64())
 				rec.unit = u
@@ -569,7 +578,7 @@ func (g *gen) writePetitions(out io.Writer, st *Stats) error {
 					rec.matter = matterSerial
 				}
 				if rec.hasPet && r.Float64() < pNewThread {
-					threads = append(threads, thread{unit: int32(u), cat: int8(ci), petSer: int32(rec.petSer), matter: int32(rec.matter), visitor: r.Float64() < 0.4})
+					threads = append(threads, thread{unit: int32(u), cat: int8(ci), petSer: int32(rec.petSer), matter: int32(rec.matter), visitor: r.Float64() < 0.4, until: int32(day + 30 + min(g.expDays(300), 900))})
 					push(int32(len(threads) - 1))
 				}
 			}
