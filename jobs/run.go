@@ -1,0 +1,181 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/xinfang/xinfang/config"
+	"github.com/xinfang/xinfang/pipeline"
+	"github.com/xinfang/xinfang/store"
+)
+
+// Run describes one run of a job to its body.
+type Run struct {
+	ID      int64 // job_runs.run_id
+	Job     string
+	Trigger string
+	Started time.Time
+	Attempt int // 1 for the first try, 2 for the first retry, ...
+	// Quarterly review only: the quarter under review and its last day (the as-of date).
+	Quarter string
+	AsOf    time.Time
+}
+
+// Func is a job body. A transient error (see IsTransient) makes the scheduler retry
+// it; a panic is recovered and recorded with status "panic".
+type Func func(ctx context.Context, r *Run) (Outcome, error)
+
+// execute records one run in job_runs around body (with retries per p) and returns
+// the recorded status, the outcome and the body's error.
+func execute(ctx context.Context, db *store.DB, run *Run, body Func, p retryPolicy, now func() time.Time) (string, Outcome, error) {
+	rec, err := Begin(ctx, db, run.Job, run.Trigger, run.Started)
+	if err != nil {
+		return StatusFailed, Outcome{}, err
+	}
+	run.ID = rec.ID
+	out, runErr, retryErrs := attempt(ctx, body, run, p)
+	status := statusOf(ctx, runErr)
+	detail := map[string]any{"attempts": run.Attempt, "retries": run.Attempt - 1}
+	if len(retryErrs) > 0 {
+		detail["retry_errors"] = retryErrs
+	}
+	if run.Quarter != "" {
+		detail["quarter"] = run.Quarter
+		detail["as_of"] = run.AsOf.Format("2006-01-02")
+	}
+	for k, v := range out.Detail {
+		detail[k] = v
+	}
+	out.Detail = detail
+	finished := now()
+	log := slog.With("job", run.Job, "run_id", run.ID, "trigger", run.Trigger, "status", status,
+		"took", finished.Sub(run.Started).Round(time.Millisecond), "rows_in", out.RowsIn, "rows_out", out.RowsOut)
+	var pe *PanicError
+	switch {
+	case errors.As(runErr, &pe):
+		log.Error("job panicked (recovered)", "err", runErr, "stack", string(pe.Stack))
+	case runErr != nil:
+		log.Error("job failed", "err", runErr, "attempts", run.Attempt)
+	default:
+		log.Info("job finished", "attempts", run.Attempt)
+	}
+	if err := rec.End(ctx, finished, status, out, runErr); err != nil {
+		slog.Error("could not record job outcome", "job", run.Job, "run_id", run.ID, "err", err)
+		if runErr == nil {
+			runErr = err
+		}
+	}
+	return status, out, runErr
+}
+
+// RunRecorded runs fn once as a manual job and records it in job_runs (no retries:
+// the person at the terminal sees the error). It returns fn's outcome and error; a
+// panic in fn comes back as a *PanicError.
+func RunRecorded(ctx context.Context, db *store.DB, cfg *config.Config, job, trigger string, fn Func) (Outcome, error) {
+	if _, err := MarkInterrupted(ctx, db, time.Now()); err != nil {
+		return Outcome{}, err
+	}
+	if trigger == "" {
+		trigger = TriggerManual
+	}
+	_, out, err := execute(ctx, db, &Run{Job: job, Trigger: trigger, Started: time.Now()}, fn, retryPolicy{}, time.Now)
+	if werr := WriteStatusFile(ctx, db, cfg, nil); werr != nil {
+		slog.Warn("could not write status file", "err", werr)
+	}
+	return out, err
+}
+
+// RunPipeline runs pipeline.Run and records it in job_runs as job with the given
+// trigger (TriggerManual for `xinfang run`). Rows in/out, the as-of date and the
+// ingest counts go into the row. The status file beside the database is refreshed.
+func RunPipeline(ctx context.Context, db *store.DB, cfg *config.Config, job, trigger string, opt pipeline.RunOptions) (*pipeline.RunResult, error) {
+	var res *pipeline.RunResult
+	_, err := RunRecorded(ctx, db, cfg, job, trigger, func(ctx context.Context, r *Run) (Outcome, error) {
+		var err error
+		res, err = pipeline.Run(ctx, db, cfg, opt)
+		return pipelineOutcome(res, opt), err
+	})
+	return res, err
+}
+
+// pipelineOutcome turns a pipeline result (possibly partial) into job_runs figures.
+func pipelineOutcome(res *pipeline.RunResult, opt pipeline.RunOptions) Outcome {
+	out := Outcome{Detail: map[string]any{}}
+	if opt.Quarter != "" {
+		out.Detail["quarter"] = opt.Quarter
+	}
+	if opt.Incremental {
+		out.Detail["incremental"] = true
+	}
+	if len(opt.Sources) > 0 {
+		out.Detail["sources"] = opt.Sources
+	}
+	if res == nil {
+		return out
+	}
+	out.RowsIn, out.RowsOut = res.RowsIn(), res.RowsOut()
+	if !res.AsOf.IsZero() {
+		out.Detail["as_of"] = res.AsOf.Format("2006-01-02")
+	}
+	if ir := res.Ingest; ir != nil {
+		out.Detail["ingest"] = map[string]any{"batches": len(ir.Batches), "inserted": ir.Inserted, "updated": ir.Updated,
+			"unchanged": ir.Unchanged, "rejected": ir.Rejected, "warnings": ir.Warnings}
+	}
+	if rr := res.Report; rr != nil {
+		out.Detail["report_pages"] = rr.Pages
+	}
+	return out
+}
+
+// quarterConfig returns a copy of cfg whose as-of date is the quarter's last day.
+func quarterConfig(cfg *config.Config, asOf time.Time) *config.Config {
+	c := *cfg
+	c.AsOf = asOf.Format("2006-01-02")
+	return &c
+}
+
+// DefaultJobs are the job bodies the scheduler runs unless replaced: the nightly
+// pull → compute → report; the quarterly review of r.Quarter as of its last day on the
+// stored data; the hourly incremental pull, followed by compute → report only when it
+// brought new or changed records.
+func DefaultJobs(db *store.DB, cfg *config.Config) map[string]Func {
+	return map[string]Func{
+		JobNightly: func(ctx context.Context, r *Run) (Outcome, error) {
+			opt := pipeline.RunOptions{}
+			res, err := pipeline.Run(ctx, db, cfg, opt)
+			return pipelineOutcome(res, opt), err
+		},
+		JobQuarterly: func(ctx context.Context, r *Run) (Outcome, error) {
+			if r.Quarter == "" {
+				return Outcome{}, errors.New("quarterly job started without a quarter")
+			}
+			opt := pipeline.RunOptions{SkipIngest: true, Quarter: r.Quarter}
+			res, err := pipeline.Run(ctx, db, quarterConfig(cfg, r.AsOf), opt)
+			return pipelineOutcome(res, opt), err
+		},
+		JobHourlyPull: func(ctx context.Context, r *Run) (Outcome, error) {
+			pull := pipeline.RunOptions{Incremental: true, SkipCompute: true, SkipReport: true}
+			res, err := pipeline.Run(ctx, db, cfg, pull)
+			out := pipelineOutcome(res, pull)
+			if err != nil {
+				return out, err
+			}
+			if res == nil || res.Ingest == nil || res.Ingest.Inserted+res.Ingest.Updated == 0 {
+				out.Detail["compute"] = "skipped: no new or changed records"
+				return out, nil
+			}
+			rest := pipeline.RunOptions{SkipIngest: true}
+			res2, err := pipeline.Run(ctx, db, cfg, rest)
+			if res2 != nil {
+				out.RowsOut = res2.RowsOut()
+			}
+			if err != nil {
+				return out, fmt.Errorf("after the pull: %w", err)
+			}
+			return out, nil
+		},
+	}
+}
