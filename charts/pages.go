@@ -1,0 +1,304 @@
+package charts
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+)
+
+// data is what the pages share, loaded once per rendering so that hundreds of unit
+// pages cost no further queries.
+type data struct {
+	volMonth    map[string]map[bool][]row // unit -> rollup -> monthly volume rows by period
+	months      []string                  // every month of the data, in order
+	volCur      map[string]map[string]row // unit (own; ALL) -> period -> volume row
+	trend       map[string]row            // unit (own; ALL) -> trend row
+	trendIncl   map[string]row            // unit incl. descendants -> trend row
+	trendErr    error
+	volErr      error
+	year        map[string]map[string]row // table -> unit -> row for the as-of year (own; ALL)
+	yearErr     map[string]error
+	monthAll    map[string][]row // table -> ALL monthly rows
+	apRows      []row
+	apErr       error
+	apInd       map[string][]row // unit -> indicators of apPeriod
+	apIndErr    error
+	overdue     map[string][]row
+	overdueAll  []row
+	overdueErr  error
+	dueSoon     map[string][]row
+	dueSoonAll  []row
+	dueSoonErr  error
+	veto        []row
+	vetoErr     error
+	vetoByUnit  map[string][]row
+	openListed  map[string][]row
+	openLeader  map[string][]row
+	openErr     error
+	repeaters   map[string][]row
+	notCeased   map[string][]row
+	recErr      error
+	targets     []row
+	targetsErr  error
+}
+
+// byUnit groups rows by unit_id.
+func byUnit(rows []row) map[string][]row {
+	m := map[string][]row{}
+	for _, r := range rows {
+		m[r.str("unit_id")] = append(m[r.str("unit_id")], r)
+	}
+	return m
+}
+
+var yearTables = []string{"volume", "repeat", "closure", "timeliness", "acceptance", "feedback", "supervision"}
+
+func (s *site) load() (*data, error) {
+	d := &data{yearErr: map[string]error{}, year: map[string]map[string]row{}, monthAll: map[string][]row{}}
+	var err error
+	key := []string{"unit_id", "rollup", "period_type", "period"}
+	// Monthly volume of every unit, both rollups: trends, heatmap and unit pages.
+	rows, err := s.src.query("mart.volume", append(key, "petitions"),
+		`SELECT unit_id, rollup, period, petitions, yoy_pct FROM mart.volume WHERE period_type = 'month' ORDER BY period`)
+	if err := fatal(err); err != nil {
+		return nil, err
+	}
+	d.volErr = err
+	d.volMonth = map[string]map[bool][]row{}
+	seen := map[string]bool{}
+	for _, r := range rows {
+		u := r.str("unit_id")
+		if d.volMonth[u] == nil {
+			d.volMonth[u] = map[bool][]row{}
+		}
+		d.volMonth[u][r.b("rollup")] = append(d.volMonth[u][r.b("rollup")], r)
+		if !seen[r.str("period")] {
+			seen[r.str("period")] = true
+			d.months = append(d.months, r.str("period"))
+		}
+	}
+	sort.Strings(d.months)
+	rows, err = s.src.query("mart.volume", append(key, "petitions", "yoy_pct", "pop_pct"),
+		`SELECT * FROM mart.volume WHERE NOT rollup OR unit_id = 'ALL'`)
+	if err := fatal(err); err != nil {
+		return nil, err
+	}
+	d.volCur = map[string]map[string]row{}
+	for _, r := range rows {
+		u := r.str("unit_id")
+		if d.volCur[u] == nil {
+			d.volCur[u] = map[string]row{}
+		}
+		d.volCur[u][r.str("period")] = r
+	}
+	rows, d.trendErr = s.src.query("mart.trend", []string{"unit_id", "rollup", "label", "mk_z", "sens_slope", "months", "ttm", "prev_ttm", "ttm_change_pct"},
+		`SELECT * FROM mart.trend`)
+	if err := fatal(d.trendErr); err != nil {
+		return nil, err
+	}
+	d.trend, d.trendIncl = map[string]row{}, map[string]row{}
+	for _, r := range rows {
+		if !r.b("rollup") || r.str("unit_id") == "ALL" {
+			d.trend[r.str("unit_id")] = r
+		}
+		if r.b("rollup") {
+			d.trendIncl[r.str("unit_id")] = r
+		}
+	}
+	for _, t := range yearTables {
+		rows, err := s.src.query("mart."+t, key,
+			`SELECT * FROM mart.`+t+` WHERE period_type = 'year' AND period = ? AND (NOT rollup OR unit_id = 'ALL')`, s.year)
+		if err := fatal(err); err != nil {
+			return nil, err
+		}
+		d.yearErr[t] = err
+		d.year[t] = map[string]row{}
+		for _, r := range rows {
+			d.year[t][r.str("unit_id")] = r
+		}
+		rows, err = s.src.query("mart."+t, key,
+			`SELECT * FROM mart.`+t+` WHERE period_type = 'month' AND unit_id = 'ALL' ORDER BY period`)
+		if err := fatal(err); err != nil {
+			return nil, err
+		}
+		d.monthAll[t] = rows
+	}
+	d.apRows, d.apErr = s.src.query("mart.appraisal", []string{"unit_id", "period_type", "period", "peer_group", "score", "grade", "final_grade", "rank"},
+		`SELECT * FROM mart.appraisal WHERE period_type = 'quarter' AND period = ? AND NOT rollup ORDER BY peer_group, rank NULLS LAST, unit_id`, s.apPeriod)
+	if err := fatal(d.apErr); err != nil {
+		return nil, err
+	}
+	rows, d.apIndErr = s.src.query("mart.appraisal_indicators", []string{"unit_id", "period_type", "period", "indicator", "value", "available", "weight", "points"},
+		`SELECT * FROM mart.appraisal_indicators WHERE period_type = 'quarter' AND period = ? AND NOT rollup`, s.apPeriod)
+	if err := fatal(d.apIndErr); err != nil {
+		return nil, err
+	}
+	d.apInd = byUnit(rows)
+	d.overdueAll, d.overdueErr = s.src.query("mart.open_overdue", []string{"unit_id", "petition_id", "received_date", "handle_deadline", "days_overdue"},
+		`SELECT * FROM mart.open_overdue ORDER BY days_overdue DESC, unit_id, petition_id`)
+	if err := fatal(d.overdueErr); err != nil {
+		return nil, err
+	}
+	d.overdue = byUnit(d.overdueAll)
+	d.dueSoonAll, d.dueSoonErr = s.src.query("mart.due_soon", []string{"unit_id", "petition_id", "received_date", "handle_deadline", "days_left"},
+		`SELECT * FROM mart.due_soon ORDER BY days_left, unit_id, petition_id`)
+	if err := fatal(d.dueSoonErr); err != nil {
+		return nil, err
+	}
+	d.dueSoon = byUnit(d.dueSoonAll)
+	d.veto, d.vetoErr = s.src.query("mart.veto", []string{"scope", "subject_id", "year", "rule_id", "metric", "op", "value", "threshold", "triggered"},
+		`SELECT * FROM mart.veto ORDER BY year DESC, triggered DESC, scope, subject_id, rule_id`)
+	if err := fatal(d.vetoErr); err != nil {
+		return nil, err
+	}
+	d.vetoByUnit = map[string][]row{}
+	for _, r := range d.veto {
+		if r.str("scope") == "unit" && r.b("triggered") {
+			d.vetoByUnit[r.str("subject_id")] = append(d.vetoByUnit[r.str("subject_id")], r)
+		}
+	}
+	// Open listed-supervision and leader-owned matters: exception lists for inspectors.
+	rows, d.openErr = s.src.query("mart.record_deadlines", []string{"unit_id", "petition_id", "received_date", "handle_deadline", "closed_date", "listed_supervision", "leader_owner", "t_closed_at"},
+		`SELECT unit_id, source, petition_id, received_date, handle_deadline, listed_supervision, leader_owner, petitioner_id
+		 FROM mart.record_deadlines
+		 WHERE t_closed_at AND closed_date IS NULL AND (listed_supervision OR leader_owner IS NOT NULL)
+		 ORDER BY handle_deadline, petition_id`)
+	if err := fatal(d.openErr); err != nil {
+		return nil, err
+	}
+	d.openListed, d.openLeader = map[string][]row{}, map[string][]row{}
+	for _, r := range rows {
+		if r.b("listed_supervision") {
+			d.openListed[r.str("unit_id")] = append(d.openListed[r.str("unit_id")], r)
+		}
+		if r.str("leader_owner") != "" {
+			d.openLeader[r.str("unit_id")] = append(d.openLeader[r.str("unit_id")], r)
+		}
+	}
+	// Repeat petitioners and not-ceased closures of the last 12 months, by pseudonym.
+	rows, d.recErr = s.src.query("mart.records", []string{"unit_id", "petitioner_id", "is_repeat", "received_date"},
+		`SELECT unit_id, petitioner_id, count(*) AS repeats, max(received_date) AS last_received
+		 FROM mart.records
+		 WHERE is_repeat AND petitioner_id IS NOT NULL AND received_date > CAST(? AS DATE) - INTERVAL 12 MONTH
+		 GROUP BY unit_id, petitioner_id ORDER BY repeats DESC, last_received DESC`, s.asOf.Format("2006-01-02"))
+	if err := fatal(d.recErr); err != nil {
+		return nil, err
+	}
+	d.repeaters = byUnit(rows)
+	rows, err = s.src.query("mart.records", []string{"unit_id", "petitioner_id", "not_ceased", "closed_date"},
+		`SELECT unit_id, source, petition_id, petitioner_id, received_date, closed_date
+		 FROM mart.records
+		 WHERE not_ceased AND closed_date > CAST(? AS DATE) - INTERVAL 12 MONTH
+		 ORDER BY closed_date DESC, petition_id`, s.asOf.Format("2006-01-02"))
+	if err := fatal(err); err != nil {
+		return nil, err
+	}
+	if d.recErr == nil {
+		d.recErr = err
+	}
+	d.notCeased = byUnit(rows)
+	d.targets, d.targetsErr = s.src.query("mart.targets", []string{"unit_id", "rollup", "year", "metric", "op", "target", "actual_ytd", "projected", "status"},
+		`SELECT * FROM mart.targets WHERE year = ? ORDER BY unit_id = 'ALL' DESC, unit_id, metric`, s.yearInt())
+	if err := fatal(d.targetsErr); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// fatal passes through only errors that must stop the report (a cancelled context,
+// a broken connection); "not computed" sections are not fatal.
+func fatal(err error) error {
+	if err == nil || errors.Is(err, errNotComputed) {
+		return nil
+	}
+	return err
+}
+
+func (s *site) yearInt() int {
+	y, _ := strconv.Atoi(s.year)
+	return y
+}
+
+// series ---------------------------------------------------------------------
+
+// monthSeries lines the rows' values up with months (missing months stay nil).
+func monthSeries(months []string, rows []row, k string) []*float64 {
+	idx := map[string]*float64{}
+	for _, r := range rows {
+		idx[r.str("period")] = r.f(k)
+	}
+	out := make([]*float64, len(months))
+	for i, m := range months {
+		out[i] = idx[m]
+	}
+	return out
+}
+
+// movingAverage is the trailing 12-month mean; nil until 12 values are present.
+func movingAverage(vals []*float64, n int) []*float64 {
+	out := make([]*float64, len(vals))
+	for i := range vals {
+		if i+1 < n {
+			continue
+		}
+		sum, ok := 0.0, true
+		for j := i + 1 - n; j <= i; j++ {
+			if !finite(vals[j]) {
+				ok = false
+				break
+			}
+			sum += *vals[j]
+		}
+		if ok {
+			out[i] = ptr(sum / float64(n))
+		}
+	}
+	return out
+}
+
+func percentSeries(vals []*float64) []*float64 {
+	out := make([]*float64, len(vals))
+	for i, v := range vals {
+		if finite(v) {
+			out[i] = ptr(math.Round(*v*1000) / 10)
+		}
+	}
+	return out
+}
+
+// quantile is the linear-interpolation quantile of sorted xs (type 7).
+func quantile(xs []float64, q float64) float64 {
+	if len(xs) == 0 {
+		return math.NaN()
+	}
+	h := q * float64(len(xs)-1)
+	lo := math.Floor(h)
+	if int(lo)+1 >= len(xs) {
+		return xs[len(xs)-1]
+	}
+	return xs[int(lo)] + (h-lo)*(xs[int(lo)+1]-xs[int(lo)])
+}
+
+// listArchives returns the quarters archived under dir/archive, newest first.
+func listArchives(dir string) []string {
+	entries, err := os.ReadDir(filepath.Join(dir, "archive"))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range entries {
+		if _, _, err := ParseQuarter(e.Name()); err == nil && e.IsDir() {
+			out = append(out, e.Name())
+		}
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(out)))
+	return out
+}
+
+func (s *site) add(p *page) { s.pages = append(s.pages, p) }
+
+func (s *site) sprintf(key string, args ...any) string { return fmt.Sprintf(s.c.T(key), args...) }

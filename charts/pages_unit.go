@@ -1,0 +1,160 @@
+package charts
+
+import (
+	"sort"
+	"strings"
+)
+
+// unitPages builds one page per known unit: its own trend, its indicators against
+// its peers, and the exception lists inspectors work from.
+func (s *site) unitPages(d *data) error {
+	// Peer medians per indicator, from the appraisal quarter.
+	group := map[string]string{}
+	for _, r := range d.apRows {
+		group[r.str("unit_id")] = r.str("peer_group")
+	}
+	peerVals := map[string]map[string][]float64{}
+	for id, rows := range d.apInd {
+		g, ok := group[id]
+		if !ok {
+			continue
+		}
+		if peerVals[g] == nil {
+			peerVals[g] = map[string][]float64{}
+		}
+		for _, r := range rows {
+			if rag(r) != "na" && finite(r.f("value")) {
+				peerVals[g][r.str("indicator")] = append(peerVals[g][r.str("indicator")], *r.f("value"))
+			}
+		}
+	}
+	for _, m := range peerVals {
+		for _, xs := range m {
+			sort.Float64s(xs)
+		}
+	}
+	apByUnit := map[string]row{}
+	for _, r := range d.apRows {
+		apByUnit[r.str("unit_id")] = r
+	}
+	for _, id := range s.order {
+		p, err := s.unitPage(d, s.units[id], apByUnit[id], peerVals[group[id]])
+		if err != nil {
+			return err
+		}
+		s.add(p)
+	}
+	return nil
+}
+
+func (s *site) unitPage(d *data, u *unitInfo, ap row, peers map[string][]float64) (*page, error) {
+	p := &page{Path: u.File, Title: u.Name, NavKey: ""}
+	p.Subtitle = strings.Join([]string{u.ID, s.c.V(u.Sector), s.c.V(u.Level)}, " · ")
+	info := &section{Title: s.c.T("u.info")}
+	if u.Parent != "" {
+		c := s.unitCell(p.Path, u.Parent)
+		info.Links = append(info.Links, link{Href: c.Href, Label: s.c.T("u.parent") + "：" + c.Text})
+	}
+	for _, ch := range u.Children {
+		c := s.unitCell(p.Path, ch)
+		info.Links = append(info.Links, link{Href: c.Href, Label: s.c.T("u.children") + "：" + c.Text})
+	}
+	cur := d.volCur[u.ID]
+	for _, k := range []struct{ per, label string }{{s.month, "ov.month"}, {s.quarter, "ov.quarter"}, {s.year, "ov.year"}} {
+		r, ok := cur[k.per]
+		info.Cards = append(info.Cards, s.kpiCard(s.c.T(k.label)+" "+k.per+"（"+s.c.T("own")+"）", r, ok))
+	}
+	tr, ok := d.trend[u.ID]
+	info.Cards = append(info.Cards, s.trendCard(s.c.T("ov.trend")+"（"+s.c.T("own")+"）", tr, ok))
+	if len(u.Children) > 0 {
+		tri, ok := d.trendIncl[u.ID]
+		info.Cards = append(info.Cards, s.trendCard(s.c.T("ov.trend")+"（"+s.c.T("incl")+"）", tri, ok))
+	}
+	if vs := d.vetoByUnit[u.ID]; len(vs) > 0 {
+		info.Tables = append(info.Tables, s.vetoTable(p.Path, vs, "veto_"+u.ID))
+		info.Tables[0].Title = s.c.T("u.veto")
+	}
+	p.Sections = append(p.Sections, info)
+
+	// Own monthly trend (and including subordinate units when it has any).
+	trend := &section{Title: s.c.T("u.trend")}
+	if len(d.months) > 0 {
+		own := monthSeries(d.months, d.volMonth[u.ID][false], "petitions")
+		series := []seriesDef{{Name: s.c.T("own"), Values: own, Color: "#5470c6"}, {Name: s.c.T("ov.ma12"), Values: movingAverage(own, 12), Color: "#fc8452"}}
+		if len(u.Children) > 0 {
+			series = append(series, seriesDef{Name: s.c.T("incl"), Values: monthSeries(d.months, d.volMonth[u.ID][true], "petitions"), Color: "#91cc75"})
+		}
+		if tl := s.targetLine(d, u.ID, d.months, false); tl != nil {
+			series = append(series, seriesDef{Name: s.c.T("ov.target"), Values: tl, Dashed: true, Color: "#2f855a"})
+		}
+		b, err := newChartBlock("u-trend", "", 300, lineChart(d.months, series, 300, false), nil)
+		if err != nil {
+			return nil, err
+		}
+		trend.Charts = append(trend.Charts, b)
+	} else {
+		trend.Missing = s.c.T("not_computed")
+	}
+	p.Sections = append(p.Sections, trend)
+
+	// Indicators against peers.
+	ind := &section{Title: s.sprintf("u.indicators", s.apPeriod)}
+	if d.apIndErr != nil {
+		ind.Missing = s.c.T("not_computed")
+	} else if ap != nil {
+		ind.Cards = append(ind.Cards, card{Label: s.c.T("col.score"), Value: fmtFloat(ap.f("score"), 1),
+			Sub: s.c.T("col.grade") + " " + ap.str("grade") + " · " + s.c.T("col.final_grade") + " " + ap.str("final_grade") + " · " + s.c.T("col.rank") + " " + orDash(ap.str("rank")) + "/" + ap.str("peer_size")})
+		t := &table{CSVName: "indicators_" + u.ID, Empty: s.c.T("empty"), Note: s.c.T("ap.grid_note"),
+			Cols: s.cols("indicator", "value", "denominator", "p50", "target", "points", "weight")}
+		t.Cols[3].Label = s.c.T("u.peer_median")
+		rows := d.apInd[u.ID]
+		order := map[string]int{}
+		for i, id := range s.indicatorOrder() {
+			order[id] = i
+		}
+		sort.SliceStable(rows, func(i, j int) bool { return order[rows[i].str("indicator")] < order[rows[j].str("indicator")] })
+		for _, r := range rows {
+			in := r.str("indicator")
+			v := cell{Text: "N/A", Class: "num rag-" + rag(r)}
+			if rag(r) != "na" {
+				v.Text, v.Sort = fmtFloat(r.f("value"), 1), sortKey(r.f("value"))
+			}
+			med := cell{Text: "-", Class: "num"}
+			if xs := peers[in]; len(xs) > 0 {
+				m := quantile(xs, 0.5)
+				med = cell{Text: fmtFloat(&m, 1), Sort: sortKey(&m), Class: "num"}
+			}
+			t.Rows = append(t.Rows, []cell{textCell(s.c.T("col." + in)), v, s.countCell(r, "denominator"), med, s.numCell(r, "target", 0), s.numCell(r, "points", 2), s.numCell(r, "weight", 0)})
+		}
+		ind.Tables = append(ind.Tables, t)
+	} else {
+		ind.Missing = s.c.T("empty")
+	}
+	p.Sections = append(p.Sections, ind)
+
+	// Exception lists.
+	p.Sections = append(p.Sections,
+		s.openListSection(p.Path, s.c.T("u.overdue"), d.overdue[u.ID], d.overdueErr, "days_overdue", "overdue_"+u.ID, false, 0),
+		s.openListSection(p.Path, s.c.T("u.due_soon"), d.dueSoon[u.ID], d.dueSoonErr, "days_left", "due_soon_"+u.ID, false, 0),
+		s.openListSection(p.Path, s.c.T("u.listed"), d.openListed[u.ID], d.openErr, "", "listed_"+u.ID, false, 0),
+		s.openListSection(p.Path, s.c.T("u.leader"), d.openLeader[u.ID], d.openErr, "", "leader_"+u.ID, false, 0),
+	)
+	rep := &section{Title: s.c.T("u.repeaters")}
+	nc := &section{Title: s.c.T("u.not_ceased")}
+	if d.recErr != nil {
+		rep.Missing, nc.Missing = s.c.T("not_computed"), s.c.T("not_computed")
+	} else {
+		t := &table{CSVName: "repeaters_" + u.ID, Empty: s.c.T("empty"), Cols: s.cols("petitioner", "repeats", "last_received")}
+		for _, r := range d.repeaters[u.ID] {
+			t.Rows = append(t.Rows, []cell{textCell(pseud(r.str("petitioner_id"))), s.countCell(r, "repeats"), textCell(r.str("last_received"))})
+		}
+		rep.Tables = append(rep.Tables, t)
+		t2 := &table{CSVName: "not_ceased_" + u.ID, Empty: s.c.T("empty"), Cols: s.cols("petition_id", "source", "petitioner", "received_date", "closed_date")}
+		for _, r := range d.notCeased[u.ID] {
+			t2.Rows = append(t2.Rows, []cell{textCell(r.str("petition_id")), textCell(r.str("source")), textCell(pseud(r.str("petitioner_id"))), textCell(r.str("received_date")), textCell(r.str("closed_date"))})
+		}
+		nc.Tables = append(nc.Tables, t2)
+	}
+	p.Sections = append(p.Sections, rep, nc)
+	return p, nil
+}

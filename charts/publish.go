@@ -1,0 +1,104 @@
+package charts
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// publish builds the site in a sibling temporary folder and swaps it in with
+// renames, so that a reader never sees half a report and a failed build leaves
+// the last good one. Archived quarters are carried over: hard-linked into the new
+// folder before the swap (they never change), and any archive written into the old
+// folder meanwhile is moved across after it.
+func publish(outDir string, build func(dir string) (int, error)) (int, error) {
+	abs, err := filepath.Abs(outDir)
+	if err != nil {
+		return 0, fmt.Errorf("report: %w", err)
+	}
+	parent, base := filepath.Dir(abs), filepath.Base(abs)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return 0, fmt.Errorf("report: create %s: %w", parent, err)
+	}
+	tmp, err := os.MkdirTemp(parent, "."+base+".new-")
+	if err != nil {
+		return 0, fmt.Errorf("report: %w", err)
+	}
+	defer os.RemoveAll(tmp) // after a successful swap it holds the old site, or nothing
+	n, err := build(tmp)
+	if err != nil {
+		return 0, err
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return 0, fmt.Errorf("report: %w", err)
+	}
+	if err := linkTree(filepath.Join(abs, "archive"), filepath.Join(tmp, "archive")); err != nil {
+		return 0, fmt.Errorf("report: carry archives over: %w", err)
+	}
+	if _, err := os.Stat(abs); os.IsNotExist(err) {
+		if err := os.Rename(tmp, abs); err != nil {
+			return 0, fmt.Errorf("report: publish %s: %w", abs, err)
+		}
+		return n, nil
+	}
+	if err := exchange(tmp, abs); err != nil {
+		return 0, fmt.Errorf("report: publish %s: %w", abs, err)
+	}
+	// tmp now holds the previous site: move over archives that appeared meanwhile.
+	entries, _ := os.ReadDir(filepath.Join(tmp, "archive"))
+	for _, e := range entries {
+		if _, _, err := ParseQuarter(e.Name()); err != nil || !e.IsDir() {
+			continue
+		}
+		dst := filepath.Join(abs, "archive", e.Name())
+		if _, err := os.Stat(dst); os.IsNotExist(err) {
+			if err := os.MkdirAll(filepath.Join(abs, "archive"), 0o755); err != nil {
+				return 0, fmt.Errorf("report: %w", err)
+			}
+			if err := os.Rename(filepath.Join(tmp, "archive", e.Name()), dst); err != nil {
+				return 0, fmt.Errorf("report: keep archive %s: %w", e.Name(), err)
+			}
+		}
+	}
+	return n, nil
+}
+
+// linkTree recreates src under dst with hard links (copies where links fail, e.g.
+// across file systems). Only archived quarters are carried, not temp folders.
+func linkTree(src, dst string) error {
+	entries, err := os.ReadDir(src)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if _, _, err := ParseQuarter(e.Name()); err != nil || !e.IsDir() {
+			continue
+		}
+		root := filepath.Join(src, e.Name())
+		err := filepath.WalkDir(root, func(path string, de os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			r, _ := filepath.Rel(src, path)
+			target := filepath.Join(dst, r)
+			if de.IsDir() {
+				return os.MkdirAll(target, 0o755)
+			}
+			if err := os.Link(path, target); err == nil {
+				return nil
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(target, b, 0o644)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
