@@ -29,6 +29,23 @@ as-of date always give byte-identical files. The data ends on the as-of date
 		if err != nil {
 			return err
 		}
+		// Flags not given fall back to the config's first synthetic source.
+		for _, src := range cfg.Sources {
+			if src.Kind != "synthetic" {
+				continue
+			}
+			fl := cmd.Flags()
+			if !fl.Changed("records") && src.Synthetic.Records > 0 {
+				genRecords = src.Synthetic.Records
+			}
+			if !fl.Changed("seed") && src.Synthetic.Seed != 0 {
+				genSeed = src.Synthetic.Seed
+			}
+			if !fl.Changed("years") && src.Synthetic.Years > 0 {
+				genYears = src.Synthetic.Years
+			}
+			break
+		}
 		if genRecords < 0 {
 			return fmt.Errorf("--records must be >= 0, got %d", genRecords)
 		}
@@ -52,9 +69,9 @@ as-of date always give byte-identical files. The data ends on the as-of date
 }
 
 func init() {
-	generateCmd.Flags().IntVar(&genRecords, "records", 300000, "number of petition records")
-	generateCmd.Flags().Int64Var(&genSeed, "seed", 20061, "random seed")
-	generateCmd.Flags().IntVar(&genYears, "years", 5, "years of data ending on the as-of date")
+	generateCmd.Flags().IntVar(&genRecords, "records", 300000, "number of petition records (default: the config's synthetic source, else 300000)")
+	generateCmd.Flags().Int64Var(&genSeed, "seed", 20061, "random seed (default: the config's synthetic source, else 20061)")
+	generateCmd.Flags().IntVar(&genYears, "years", 5, "years of data ending on the as-of date (default: the config's synthetic source, else 5)")
 	generateCmd.Flags().StringVar(&genOut, "out", "", "output directory (created if missing)")
 	_ = generateCmd.MarkFlagRequired("out")
 	rootCmd.AddCommand(generateCmd)

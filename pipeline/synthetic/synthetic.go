@@ -10,7 +10,6 @@ package synthetic
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -478,8 +477,6 @@ type thread struct {
 	until   int32 // last day the petitioner keeps coming back (bounds the tail)
 }
 
-var errOverflow = errors.New("too many records for the petition id space")
-
 func (g *gen) writePetitions(out io.Writer, st *Stats) error {
 	bw := bufio.NewWriterSize(out, 1<<20)
 	names := make([]string, len(config.CanonicalFields))
@@ -535,10 +532,7 @@ func (g *gen) writePetitions(out io.Writer, st *Stats) error {
 		}
 		slices.Sort(secs)
 		for _, sec := range secs {
-			seq++
-			if seq > 9999999 {
-				return errOverflow
-			}
+			seq++ // XF + year + at least 6 digits: unique without a width limit
 			var rec record
 			rec.day, rec.sec = day, sec
 			// Continue a thread (repeat petitioner) or start something new.
