@@ -508,7 +508,7 @@ func (g *gen) writePetitions(out io.Writer, st *Stats) error {
 	seqYear, seq := 0, 0
 	var secs []int
 	line := make([]byte, 0, 512)
-	written := 0
+	written, lastDay, lastSec := 0, 0, 0
 	for di := range nDays {
 		k := g.dayCount[di]
 		if k == 0 {
@@ -583,11 +583,14 @@ func (g *gen) writePetitions(out io.Writer, st *Stats) error {
 			if written == 0 {
 				st.First = g.localTime(day, sec)
 			}
-			st.Last = g.localTime(day, sec)
+			lastDay, lastSec = day, sec
 			written++
 		}
 	}
 	st.Records = written
+	if written > 0 {
+		st.Last = g.localTime(lastDay, lastSec)
+	}
 	return bw.Flush()
 }
 
