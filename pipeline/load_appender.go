@@ -1,0 +1,64 @@
+//go:build !duckdb_arrow
+
+package pipeline
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+// ArrowLoading reports whether records reach DuckDB through its Arrow interface
+// (built with -tags duckdb_arrow) rather than the Appender.
+const ArrowLoading = false
+
+// stageRecord appends the record row by row with the Appender: the fallback for
+// builds without the duckdb_arrow tag (duckdb-go compiles its Arrow interface only
+// with that tag). Same result, slower.
+func stageRecord(ctx context.Context, dc driver.Conn, rec arrow.RecordBatch) error {
+	a, err := duckdb.NewAppender(dc, "temp", "main", "_stage")
+	if err != nil {
+		return fmt.Errorf("appender: %w", err)
+	}
+	cols := rec.Columns()
+	row := make([]driver.Value, len(cols))
+	for i := 0; i < int(rec.NumRows()); i++ {
+		if i%8192 == 0 && ctx.Err() != nil {
+			a.Close()
+			return ctx.Err()
+		}
+		for j, c := range cols {
+			if c.IsNull(i) {
+				row[j] = nil
+				continue
+			}
+			switch c := c.(type) {
+			case *array.String:
+				row[j] = c.Value(i)
+			case *array.Timestamp:
+				row[j] = time.UnixMicro(int64(c.Value(i))).UTC()
+			case *array.Date32:
+				row[j] = c.Value(i).ToTime()
+			case *array.Int32:
+				row[j] = c.Value(i)
+			case *array.Int64:
+				row[j] = c.Value(i)
+			case *array.Boolean:
+				row[j] = c.Value(i)
+			default:
+				a.Close()
+				return fmt.Errorf("unsupported stage column type %s", c.DataType())
+			}
+		}
+		if err := a.AppendRow(row...); err != nil {
+			a.Close()
+			return err
+		}
+	}
+	return a.Close()
+}

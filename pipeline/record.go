@@ -1,0 +1,313 @@
+package pipeline
+
+import (
+	"encoding/hex"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/zeebo/xxh3"
+)
+
+// stageSchema is the Arrow schema of canonical records on their way into DuckDB:
+// the petitions columns (without source and batch_id, added in SQL) plus the source
+// row number, used to let the later of two duplicates win.
+var stageSchema = func() *arrow.Schema {
+	ts := &arrow.TimestampType{Unit: arrow.Microsecond}
+	var fs []arrow.Field
+	add := func(name string, t arrow.DataType) { fs = append(fs, arrow.Field{Name: name, Type: t, Nullable: true}) }
+	for i := 0; i < numFields; i++ {
+		switch fieldKinds[i] {
+		case kString, kEnum:
+			add(fieldNames[i], arrow.BinaryTypes.String)
+		case kDateTime:
+			add(fieldNames[i], ts)
+			switch i {
+			case fReceivedAt:
+				add("received_date", arrow.FixedWidthTypes.Date32)
+			case fClosedAt:
+				add("closed_date", arrow.FixedWidthTypes.Date32)
+			}
+		case kDate:
+			add(fieldNames[i], arrow.FixedWidthTypes.Date32)
+		case kInt:
+			add(fieldNames[i], arrow.PrimitiveTypes.Int32)
+		case kBool:
+			add(fieldNames[i], arrow.FixedWidthTypes.Boolean)
+		}
+	}
+	add("row_num", arrow.PrimitiveTypes.Int64)
+	add("row_hash", arrow.BinaryTypes.String)
+	return arrow.NewSchema(fs, nil)
+}()
+
+// stageColumns lists stageSchema's column names in order.
+func stageColumns() []string {
+	out := make([]string, len(stageSchema.Fields()))
+	for i, f := range stageSchema.Fields() {
+		out[i] = f.Name
+	}
+	return out
+}
+
+// issue is a rejected record or a field warning, ready for the rejected table.
+type issue struct {
+	row        int64
+	petitionID string
+	field      string
+	reason     string
+	severity   string // reject | warning
+	value      string // redacted for personal fields
+}
+
+const redacted = "[redacted]"
+
+// converter turns raw rows into canonical Arrow records. One per worker goroutine.
+type converter struct {
+	m       *mapper
+	ps      *pseudonymizer
+	rb      *array.RecordBuilder
+	builder [numFields]array.Builder
+	recvDay *array.Date32Builder
+	closDay *array.Date32Builder
+	rowNum  *array.Int64Builder
+	rowHash *array.StringBuilder
+	n       int
+	hashBuf []byte
+	hexBuf  []byte
+	issues  []issue
+	read    int64
+	rejects int64
+	warns   int64
+
+	// per-row scratch
+	vals    [numFields]string
+	times   [numFields]time.Time
+	nums    [numFields]int64
+	bools   [numFields]bool
+	present [numFields]bool
+}
+
+func newConverter(m *mapper, key []byte) *converter {
+	c := &converter{m: m, ps: newPseudonymizer(key), rb: array.NewRecordBuilder(memory.DefaultAllocator, stageSchema), hexBuf: make([]byte, 32)}
+	col := 0
+	for i := 0; i < numFields; i++ {
+		c.builder[i] = c.rb.Field(col)
+		col++
+		if i == fReceivedAt {
+			c.recvDay = c.rb.Field(col).(*array.Date32Builder)
+			col++
+		}
+		if i == fClosedAt {
+			c.closDay = c.rb.Field(col).(*array.Date32Builder)
+			col++
+		}
+	}
+	c.rowNum = c.rb.Field(col).(*array.Int64Builder)
+	c.rowHash = c.rb.Field(col + 1).(*array.StringBuilder)
+	return c
+}
+
+func (c *converter) release() { c.rb.Release() }
+
+// flush returns the records built so far (nil when none) and starts afresh.
+func (c *converter) flush() arrow.RecordBatch {
+	if c.n == 0 {
+		return nil
+	}
+	c.n = 0
+	return c.rb.NewRecordBatch()
+}
+
+func (c *converter) warn(row int64, f int, reason, value string) {
+	if c.m.fields[f].personal {
+		value = redacted
+	}
+	c.issues = append(c.issues, issue{row: row, petitionID: c.vals[fPetitionID], field: fieldNames[f], reason: reason, severity: "warning", value: value})
+	c.warns++
+}
+
+// add converts one source row. Rejected rows and field warnings go to c.issues.
+func (c *converter) add(row []string, rowNum int64) {
+	c.read++
+	m := c.m
+	var rejectFields []string
+	var rejectReasons []string
+	var rejectValue string
+	for f := 0; f < numFields; f++ {
+		fs := &m.fields[f]
+		c.present[f] = false
+		c.vals[f] = ""
+		if !fs.mapped {
+			continue
+		}
+		raw := strings.TrimSpace(fs.get(row))
+		required := f == fPetitionID || f == fReceivedAt || f == fUnitID
+		if raw == "" {
+			if required {
+				rejectFields = append(rejectFields, fieldNames[f])
+				rejectReasons = append(rejectReasons, fieldNames[f]+" is missing")
+			}
+			continue
+		}
+		switch fs.kind {
+		case kString:
+			if fs.personal {
+				raw = c.ps.pseudonym(raw)
+			}
+			c.vals[f] = raw
+			c.present[f] = true
+		case kEnum:
+			v, ok := fs.aliases[raw]
+			if !ok {
+				c.warn(rowNum, f, "not a known "+fieldNames[f]+" value; stored blank", raw)
+				continue
+			}
+			c.vals[f] = v
+			c.present[f] = true
+		case kBool:
+			b, ok := parseBool(raw, fs.aliases)
+			if !ok {
+				c.warn(rowNum, f, "not a boolean; stored blank", raw)
+				continue
+			}
+			c.bools[f] = b
+			c.present[f] = true
+		case kInt:
+			n, ok := parseInt(raw)
+			switch {
+			case !ok:
+				c.warn(rowNum, f, "not an integer; stored blank", raw)
+				continue
+			case f == fHeadcount && n < 1:
+				c.warn(rowNum, f, "headcount below 1; stored blank", raw)
+				continue
+			case f == fExtensionDays && n < 0:
+				c.warn(rowNum, f, "negative extension_days; stored blank", raw)
+				continue
+			case f == fExtensionDays && n > 30:
+				c.warn(rowNum, f, "extension_days above 30; capped at 30", raw)
+				n = 30
+			case n > 1<<31-1:
+				c.warn(rowNum, f, "integer out of range; stored blank", raw)
+				continue
+			}
+			c.nums[f] = n
+			c.present[f] = true
+		case kDateTime, kDate:
+			tv, ok := parseTime(raw, fs.layouts, m.excelSerial)
+			if !ok {
+				if required {
+					rejectFields = append(rejectFields, fieldNames[f])
+					rejectReasons = append(rejectReasons, fieldNames[f]+" is not a date or datetime")
+					rejectValue = raw
+				} else {
+					c.warn(rowNum, f, "not a date or datetime; stored blank", raw)
+				}
+				continue
+			}
+			var t time.Time
+			if fs.kind == kDate {
+				t = m.zones.date(tv)
+			} else {
+				t = m.zones.wall(tv)
+			}
+			if !inRange(t) {
+				if required {
+					rejectFields = append(rejectFields, fieldNames[f])
+					rejectReasons = append(rejectReasons, fieldNames[f]+" is out of range (years 1900-2199)")
+					rejectValue = raw
+				} else {
+					c.warn(rowNum, f, "date out of range (years 1900-2199); stored blank", raw)
+				}
+				continue
+			}
+			c.times[f] = t
+			c.present[f] = true
+		}
+	}
+	if len(rejectFields) > 0 {
+		// Warnings already logged for this row describe a record that is not stored:
+		// drop them, the reject says why the record is missing.
+		for len(c.issues) > 0 && c.issues[len(c.issues)-1].row == rowNum && c.issues[len(c.issues)-1].severity == "warning" {
+			c.issues = c.issues[:len(c.issues)-1]
+			c.warns--
+		}
+		if m.fields[fReceivedAt].personal {
+			rejectValue = redacted
+		}
+		c.issues = append(c.issues, issue{row: rowNum, petitionID: c.vals[fPetitionID], field: strings.Join(rejectFields, ","),
+			reason: strings.Join(rejectReasons, "; "), severity: "reject", value: rejectValue})
+		c.rejects++
+		return
+	}
+	c.append(rowNum)
+}
+
+// dayNum is the day number (days since 1970-01-01) of a naive date, floored so
+// that dates before 1970 come out right too.
+func dayNum(t time.Time) arrow.Date32 {
+	s := t.Unix()
+	if s < 0 {
+		s -= 86399
+	}
+	return arrow.Date32(s / 86400)
+}
+
+// append writes the parsed row into the builders and the row hash.
+func (c *converter) append(rowNum int64) {
+	h := c.hashBuf[:0]
+	for f := 0; f < numFields; f++ {
+		b := c.builder[f]
+		if !c.present[f] {
+			b.AppendNull()
+			switch f {
+			case fReceivedAt:
+				c.recvDay.AppendNull()
+			case fClosedAt:
+				c.closDay.AppendNull()
+			}
+			h = append(h, 0x1e)
+			continue
+		}
+		switch fieldKinds[f] {
+		case kString, kEnum:
+			b.(*array.StringBuilder).Append(c.vals[f])
+			h = append(h, c.vals[f]...)
+		case kBool:
+			b.(*array.BooleanBuilder).Append(c.bools[f])
+			if c.bools[f] {
+				h = append(h, 't')
+			} else {
+				h = append(h, 'f')
+			}
+		case kInt:
+			b.(*array.Int32Builder).Append(int32(c.nums[f]))
+			h = strconv.AppendInt(h, c.nums[f], 10)
+		case kDate:
+			d := dayNum(c.times[f])
+			b.(*array.Date32Builder).Append(d)
+			h = strconv.AppendInt(h, int64(d), 10)
+		case kDateTime:
+			us := c.times[f].UnixMicro()
+			b.(*array.TimestampBuilder).Append(arrow.Timestamp(us))
+			h = strconv.AppendInt(h, us, 10)
+			switch f {
+			case fReceivedAt:
+				c.recvDay.Append(dayNum(c.times[f]))
+			case fClosedAt:
+				c.closDay.Append(dayNum(c.times[f]))
+			}
+		}
+		h = append(h, 0x1f)
+	}
+	sum := xxh3.Hash128(h).Bytes()
+	hex.Encode(c.hexBuf, sum[:])
+	c.rowNum.Append(rowNum)
+	c.rowHash.Append(string(c.hexBuf))
+	c.hashBuf = h
+	c.n++
+}

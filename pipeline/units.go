@@ -1,0 +1,204 @@
+package pipeline
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+// Unit levels and sectors of SPEC §2, with their Chinese aliases.
+var unitLevels = map[string]string{
+	"ministry": "ministry", "province": "province", "city": "city", "county": "county", "facility": "facility",
+	"部": "ministry", "省": "province", "市": "city", "县": "county", "机构": "facility",
+}
+
+var unitSectors = map[string]string{
+	"bureau": "bureau", "prison": "prison", "rehab": "rehab", "community_correction": "community_correction",
+	"lawyer": "lawyer", "notary": "notary", "forensic": "forensic", "legal_aid": "legal_aid",
+	"mediation": "mediation", "other": "other",
+	"司法行政机关": "bureau", "监狱": "prison", "戒毒所": "rehab", "社区矫正": "community_correction",
+	"律师": "lawyer", "公证": "notary", "司法鉴定": "forensic", "法律援助": "legal_aid", "人民调解": "mediation", "其他": "other",
+}
+
+var unitColumns = []string{"unit_id", "name", "parent_id", "level", "sector", "staff"}
+
+type unitRow struct {
+	id, name, parent, level, sector string
+	staff                           int64
+	hasStaff                        bool
+}
+
+// replaceUnits replaces the units table with the rows of a units file (CSV/TSV or
+// xlsx) in one transaction. mapping renames columns (canonical -> file column).
+// A row without unit_id is rejected; a bad level, sector or staff is stored blank
+// with a warning; both go to the rejected table under source "units".
+func (in *ingester) replaceUnits(ctx context.Context, path string, mapping map[string]string, encoding string) (int64, error) {
+	started := time.Now()
+	var rr rowReader
+	var err error
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".xlsx", ".xlsm":
+		rr, err = openXLSX(path, "", 1)
+	case ".tsv", ".tab":
+		rr, err = openDelimited(path, encoding, "\t", 1)
+	default:
+		rr, err = openDelimited(path, encoding, "", 1)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("units file: %w", err)
+	}
+	defer rr.Close()
+	idx := map[string]int{}
+	for i, h := range rr.Header() {
+		idx[cleanHeader(h)] = i
+	}
+	col := make([]int, len(unitColumns))
+	for i, c := range unitColumns {
+		name := c
+		if m, ok := mapping[c]; ok && m != "" {
+			name = m
+		}
+		j, ok := idx[name]
+		if !ok {
+			if c == "unit_id" || c == "name" {
+				return 0, fmt.Errorf("units file %s: no %s column %q (header: %s)", path, c, name, strings.Join(rr.Header(), ", "))
+			}
+			j = -1
+		}
+		col[i] = j
+	}
+	cell := func(row []string, i int) string {
+		if col[i] < 0 || col[i] >= len(row) {
+			return ""
+		}
+		return strings.TrimSpace(row[col[i]])
+	}
+	var units []unitRow
+	seen := map[string]int{}
+	var issues []issue
+	for {
+		row, num, err := rr.Next()
+		if err != nil {
+			var re *rowError
+			if errors.As(err, &re) {
+				issues = append(issues, issue{row: re.row, reason: re.reason, severity: "reject"})
+				continue
+			}
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			return 0, fmt.Errorf("units file %s: %w", path, err)
+		}
+		u := unitRow{id: cell(row, 0), name: cell(row, 1), parent: cell(row, 2)}
+		if u.id == "" {
+			issues = append(issues, issue{row: num, field: "unit_id", reason: "unit_id is missing", severity: "reject"})
+			continue
+		}
+		warn := func(field, reason, value string) {
+			issues = append(issues, issue{row: num, petitionID: "", field: field, reason: reason + " (unit " + u.id + ")", severity: "warning", value: value})
+		}
+		if u.name == "" {
+			u.name = u.id
+			warn("name", "name is missing; unit_id used", "")
+		}
+		if v := cell(row, 3); v != "" {
+			if u.level = unitLevels[v]; u.level == "" {
+				warn("level", "not a known level; stored blank", v)
+			}
+		}
+		if v := cell(row, 4); v != "" {
+			if u.sector = unitSectors[v]; u.sector == "" {
+				warn("sector", "not a known sector; stored blank", v)
+			}
+		}
+		if v := cell(row, 5); v != "" {
+			if n, ok := parseInt(v); ok && n >= 0 && n < 1<<31 {
+				u.staff, u.hasStaff = n, true
+			} else {
+				warn("staff", "not a non-negative integer; stored blank", v)
+			}
+		}
+		if i, dup := seen[u.id]; dup {
+			warn("unit_id", "duplicate unit_id; the later row wins", "")
+			units[i] = u
+			continue
+		}
+		seen[u.id] = len(units)
+		units = append(units, u)
+	}
+	for i := range units {
+		if p := units[i].parent; p != "" {
+			if _, ok := seen[p]; !ok {
+				issues = append(issues, issue{field: "parent_id", reason: "parent unit " + p + " is not in the units file (unit " + units[i].id + ")", severity: "warning"})
+			}
+		}
+	}
+	var batchID int64
+	var rejects, warns int64
+	for _, is := range issues {
+		if is.severity == "reject" {
+			rejects++
+		} else {
+			warns++
+		}
+	}
+	err = withTx(ctx, in.db.DB, func(conn *sql.Conn) error {
+		if err := conn.QueryRowContext(ctx, "SELECT nextval('batch_seq')").Scan(&batchID); err != nil {
+			return err
+		}
+		if _, err := conn.ExecContext(ctx, "DELETE FROM units"); err != nil {
+			return err
+		}
+		err := conn.Raw(func(dc any) error {
+			a, err := duckdb.NewAppender(dc.(driver.Conn), "", "", "units")
+			if err != nil {
+				return err
+			}
+			for _, u := range units {
+				var parent, level, sector, staff driver.Value
+				if u.parent != "" {
+					parent = u.parent
+				}
+				if u.level != "" {
+					level = u.level
+				}
+				if u.sector != "" {
+					sector = u.sector
+				}
+				if u.hasStaff {
+					staff = int32(u.staff)
+				}
+				if err := a.AppendRow(u.id, u.name, parent, level, sector, staff); err != nil {
+					a.Close()
+					return err
+				}
+			}
+			return a.Close()
+		})
+		if err != nil {
+			return err
+		}
+		l := &loader{conn: conn, source: "units", file: path, batchID: batchID}
+		if err := l.addIssues(issues); err != nil {
+			return err
+		}
+		_, err = conn.ExecContext(ctx, `INSERT INTO ingest_batches (batch_id, source, file, started_at, finished_at, status,
+			rows_read, inserted, rejected, warnings) VALUES (?, 'units', ?, ?, ?, 'ok', ?, ?, ?, ?)`,
+			batchID, path, localNaive(started), localNaive(time.Now()), int64(len(units))+rejects, int64(len(units)), rejects, warns)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("replace units from %s: %w", path, err)
+	}
+	slog.Info("units replaced", "file", path, "units", len(units), "rejected", rejects, "warnings", warns)
+	return int64(len(units)), nil
+}
