@@ -252,13 +252,16 @@ func fileHash(path string) (string, error) {
 // the stored rows: the source's settings, the global zone and the pseudonym key.
 // A file is skipped only when both its content and this are unchanged.
 func (in *ingester) configFingerprint(src *config.Source) string {
+	// Where the file was found (folder or glob) and pull settings do not shape rows.
+	s := *src
+	s.Path, s.Incremental, s.BatchSize, s.DSN, s.Synthetic = "", false, 0, "", config.Synthetic{}
 	b, _ := json.Marshal(struct {
-		S   *config.Source
+		S   config.Source
 		TZ  string
 		Key string
-	}{src, in.cfg.TimeZone, in.keyFP})
-	s := xxh3.Hash128(b).Bytes()
-	return hex.EncodeToString(s[:8])
+	}{s, in.cfg.TimeZone, in.keyFP})
+	sum := xxh3.Hash128(b).Bytes()
+	return hex.EncodeToString(sum[:8])
 }
 
 func (in *ingester) alreadyIngested(ctx context.Context, source, hash string) (bool, error) {
@@ -511,6 +514,8 @@ func (in *ingester) convert(ctx context.Context, l *loader, rr rowReader, m *map
 			} else if err := l.stage(ctx, rec); err != nil {
 				stageErr = err
 				cancel()
+			} else if afterStageRecord != nil {
+				afterStageRecord()
 			}
 		}
 		rec.Release()
@@ -556,6 +561,9 @@ func (in *ingester) convert(ctx context.Context, l *loader, rr rowReader, m *map
 	}
 	return st, nil
 }
+
+// afterStageRecord is a test hook called after each record reaches the staging table.
+var afterStageRecord func()
 
 // progressBar draws progress on a terminal for long inputs; nil otherwise.
 func (in *ingester) progressBar(rr rowReader, label string) *progressbar.ProgressBar {
