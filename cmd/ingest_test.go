@@ -1,0 +1,190 @@
+package cmd
+
+import (
+	"bytes"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "github.com/duckdb/duckdb-go/v2"
+)
+
+// Planted personal identifiers: ID-card numbers, phone numbers and names, in mapped
+// personal fields (petitioner_id, handler_id marked personal), in unmapped columns,
+// and in a record that is rejected. None may reach the database file (any table,
+// any byte), an export, or the logs (captured at debug level).
+var planted = []string{
+	"110101199003077777", "44030119851212999X", "320102198001015555", // ID cards
+	"13912345678", "13800001111", "13700002222", "021-66668888", // phones
+	"张三丰", "李四光", "王五", "赵六", // names
+}
+
+func TestIngestNeverStoresRawPersonalData(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XINFANG_PSEUDONYM_KEY", "")
+	os.Unsetenv("XINFANG_PSEUDONYM_KEY") // the key file is used (and created 0600)
+	csv := "编号,来信时间,单位,身份证号,姓名,电话,承办人,类别,满意度\n" +
+		"P1,2024-01-05 09:00:00,U1,110101199003077777,张三丰,13912345678,王五,监狱管理,满意\n" +
+		"P2,2024-02-05 09:00:00,U1,110101199003077777,张三丰,021-66668888,王五,监狱管理,不满意\n" +
+		"P3,2024-03-05 09:00:00,U1,13800001111,李四光,13800001111,赵六,公证,\n" + // a phone used as the petitioner id
+		"P4,,U1,44030119851212999X,李四光,13700002222,赵六,公证,\n" + // rejected: no received_at
+		"P5,2024-03-09 09:00:00,U1,320102198001015555,赵六,,王五,公证,很满意\n" // a warning (satisfaction)
+	if err := os.WriteFile(filepath.Join(dir, "in.csv"), []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfgYAML := `time_zone: Asia/Shanghai
+as_of: 2024-06-30
+database: ` + filepath.Join(dir, "db", "x.duckdb") + `
+reports_dir: ` + filepath.Join(dir, "reports") + `
+pseudonym: {key_file: ` + filepath.Join(dir, "secret", "key") + `}
+log: {level: debug, format: json}
+sources:
+  - name: s
+    kind: csv
+    path: ` + filepath.Join(dir, "in.csv") + `
+    mapping:
+      fields:
+        petition_id: 编号
+        received_at: 来信时间
+        unit_id: 单位
+        petitioner_id: 身份证号
+        handler_id: 承办人
+        category: 类别
+        satisfaction: 满意度
+      personal: [handler_id]
+`
+	cfgPath := filepath.Join(dir, "cfg.yaml")
+	if err := os.WriteFile(cfgPath, []byte(cfgYAML), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Capture everything the commands log (setupLogger writes to os.Stderr).
+	logFile, err := os.Create(filepath.Join(dir, "stderr.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldStderr := os.Stderr
+	os.Stderr = logFile
+	defer func() { os.Stderr = oldStderr }()
+	var out bytes.Buffer
+	run := func(args ...string) {
+		t.Helper()
+		out.Reset()
+		rootCmd.SetOut(&out)
+		rootCmd.SetArgs(append(args, "--config", cfgPath))
+		if err := rootCmd.Execute(); err != nil {
+			t.Fatalf("xinfang %s: %v\n%s", strings.Join(args, " "), err, out.String())
+		}
+	}
+	run("ingest")
+	if !strings.Contains(out.String(), "total") {
+		t.Fatalf("ingest output: %s", out.String())
+	}
+	ingestOut := out.String()
+	run("compute")
+	computeOut := out.String()
+
+	st, err := os.Stat(filepath.Join(dir, "secret", "key"))
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v, mode %v; want created with 0600", err, st.Mode().Perm())
+	}
+
+	// Every table, every column, as text.
+	db, err := sql.Open("duckdb", filepath.Join(dir, "db", "x.duckdb")+"?access_mode=READ_ONLY")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables := [][2]string{}
+	rs, err := db.Query(`SELECT schema_name, table_name FROM duckdb_tables() ORDER BY 1, 2`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rs.Next() {
+		var s, n string
+		rs.Scan(&s, &n)
+		tables = append(tables, [2]string{s, n})
+	}
+	rs.Close()
+	var dump strings.Builder
+	var martTables []string
+	for _, tn := range tables {
+		if tn[0] == "mart" {
+			martTables = append(martTables, tn[1])
+		}
+		rows, err := db.Query(`SELECT CAST(COLUMNS(*) AS VARCHAR) FROM "` + tn[0] + `"."` + tn[1] + `"`)
+		if err != nil {
+			t.Fatalf("read %s.%s: %v", tn[0], tn[1], err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			v := make([]sql.NullString, len(cols))
+			p := make([]any, len(cols))
+			for i := range v {
+				p[i] = &v[i]
+			}
+			rows.Scan(p...)
+			for _, x := range v {
+				dump.WriteString(x.String)
+				dump.WriteByte('\x1f')
+			}
+			dump.WriteByte('\n')
+		}
+		rows.Close()
+	}
+	var petitioners int
+	db.QueryRow(`SELECT count(DISTINCT petitioner_id) FROM petitions WHERE length(petitioner_id) = 64`).Scan(&petitioners)
+	db.Close()
+	if petitioners != 3 {
+		t.Fatalf("%d pseudonymous petitioners stored, want 3 (P1/P2 share one)", petitioners)
+	}
+	if len(martTables) == 0 {
+		t.Fatal("compute made no mart tables; the export check would prove nothing")
+	}
+
+	// Exports of every mart table.
+	var exports strings.Builder
+	for _, mt := range martTables {
+		if strings.HasPrefix(mt, "cfg_") {
+			continue
+		}
+		run("export", mt, "--format", "csv")
+		exports.WriteString(out.String())
+	}
+
+	logFile.Close()
+	os.Stderr = oldStderr
+	logs, _ := os.ReadFile(filepath.Join(dir, "stderr.log"))
+	if !bytes.Contains(logs, []byte("batch ingested")) {
+		t.Fatalf("logs were not captured: %s", logs)
+	}
+
+	var fileBytes []byte
+	for _, suffix := range []string{"", ".wal"} {
+		b, err := os.ReadFile(filepath.Join(dir, "db", "x.duckdb") + suffix)
+		if err == nil {
+			fileBytes = append(fileBytes, b...)
+		}
+	}
+	places := map[string][]byte{
+		"database tables":     []byte(dump.String()),
+		"database file bytes": fileBytes,
+		"exports":             []byte(exports.String()),
+		"logs":                logs,
+		"command output":      []byte(ingestOut + computeOut),
+	}
+	for where, data := range places {
+		for _, p := range planted {
+			if bytes.Contains(data, []byte(p)) {
+				t.Errorf("%s contain the raw personal identifier %q", where, p)
+			}
+		}
+	}
+	// Controls: the checks can see what is stored.
+	if !strings.Contains(dump.String(), "监狱管理") || !strings.Contains(dump.String(), "很满意") {
+		t.Fatal("control values not found in the table dump: the check is blind")
+	}
+	if !bytes.Contains(fileBytes, []byte("监狱管理")) {
+		t.Fatal("control value not found in the database file bytes: the byte check is blind")
+	}
+}
