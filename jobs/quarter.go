@@ -4,10 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
-	"path/filepath"
 	"time"
 
+	"github.com/xinfang/xinfang/charts"
 	"github.com/xinfang/xinfang/config"
 	"github.com/xinfang/xinfang/store"
 )
@@ -44,11 +43,10 @@ func (q Quarter) End(loc *time.Location) time.Time {
 // LastEndedQuarter is the most recent quarter that ended before now's date.
 func LastEndedQuarter(now time.Time) Quarter { return QuarterOf(now).Prev() }
 
-// QuarterArchived reports whether the quarterly review for quarter exists:
-// <reports_dir>/archive/<quarter>/index.html.
+// QuarterArchived reports whether the quarterly review for quarter exists under
+// reports_dir/archive/ (the report package's own test: an archive is never overwritten).
 func QuarterArchived(cfg *config.Config, quarter string) bool {
-	fi, err := os.Stat(filepath.Join(cfg.ReportsDir, "archive", quarter, "index.html"))
-	return err == nil && fi.Mode().IsRegular()
+	return charts.QuarterArchived(cfg, quarter)
 }
 
 // catchUpQuarter decides whether the quarterly review for the last ended quarter

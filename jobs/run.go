@@ -44,7 +44,7 @@ func execute(ctx context.Context, db *store.DB, run *Run, body Func, p retryPoli
 	}
 	if run.Quarter != "" {
 		detail["quarter"] = run.Quarter
-		detail["as_of"] = run.AsOf.Format("2006-01-02")
+		detail["review_as_of"] = run.AsOf.Format("2006-01-02")
 	}
 	for k, v := range out.Detail {
 		detail[k] = v
@@ -130,17 +130,16 @@ func pipelineOutcome(res *pipeline.RunResult, opt pipeline.RunOptions) Outcome {
 	return out
 }
 
-// quarterConfig returns a copy of cfg whose as-of date is the quarter's last day.
-func quarterConfig(cfg *config.Config, asOf time.Time) *config.Config {
-	c := *cfg
-	c.AsOf = asOf.Format("2006-01-02")
-	return &c
-}
-
 // DefaultJobs are the job bodies the scheduler runs unless replaced: the nightly
-// pull → compute → report; the quarterly review of r.Quarter as of its last day on the
-// stored data; the hourly incremental pull, followed by compute → report only when it
-// brought new or changed records.
+// pull → compute → report; the quarterly review of r.Quarter on the stored data; the
+// hourly incremental pull, followed by compute → report only when it brought new or
+// changed records.
+//
+// The quarterly review runs pipeline.Run with the live as-of date and
+// RunOptions{SkipIngest, Quarter}: charts.Render itself rebuilds the marts as of the
+// quarter's last day (r.AsOf) for the archive and restores them afterwards. Running
+// the whole pipeline as of the quarter's end instead would republish the live site
+// and leave the live marts as of that day until the next nightly.
 func DefaultJobs(db *store.DB, cfg *config.Config) map[string]Func {
 	return map[string]Func{
 		JobNightly: func(ctx context.Context, r *Run) (Outcome, error) {
@@ -152,9 +151,17 @@ func DefaultJobs(db *store.DB, cfg *config.Config) map[string]Func {
 			if r.Quarter == "" {
 				return Outcome{}, errors.New("quarterly job started without a quarter")
 			}
+			if QuarterArchived(cfg, r.Quarter) {
+				// Archives are never overwritten (charts.ErrArchived): nothing to do.
+				return Outcome{Detail: map[string]any{"archive": "already exists"}}, nil
+			}
 			opt := pipeline.RunOptions{SkipIngest: true, Quarter: r.Quarter}
-			res, err := pipeline.Run(ctx, db, quarterConfig(cfg, r.AsOf), opt)
-			return pipelineOutcome(res, opt), err
+			res, err := pipeline.Run(ctx, db, cfg, opt)
+			out := pipelineOutcome(res, opt)
+			if res != nil && res.Report != nil && res.Report.Archive != "" {
+				out.Detail["archive"] = res.Report.Archive
+			}
+			return out, err
 		},
 		JobHourlyPull: func(ctx context.Context, r *Run) (Outcome, error) {
 			pull := pipeline.RunOptions{Incremental: true, SkipCompute: true, SkipReport: true}

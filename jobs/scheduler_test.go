@@ -307,7 +307,7 @@ func TestCatchUpMissedQuarterlyReview(t *testing.T) {
 			if r.Job != JobQuarterly || r.Trigger != TriggerCatchUp || r.Status != StatusOK || r.RowsOut != 42 {
 				t.Errorf("row = %+v", r)
 			}
-			if d := detailOf(t, r); d["quarter"] != "2026-Q1" || d["as_of"] != "2026-03-31" {
+			if d := detailOf(t, r); d["quarter"] != "2026-Q1" || d["review_as_of"] != "2026-03-31" {
 				t.Errorf("detail = %v", d)
 			}
 		})

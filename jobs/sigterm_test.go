@@ -1,0 +1,188 @@
+package jobs
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/xinfang/xinfang/store"
+)
+
+// buildBinary builds the real xinfang command into dir.
+func buildBinary(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "xinfang")
+	cmd := exec.Command("go", "build", "-o", bin, "github.com/xinfang/xinfang")
+	cmd.Dir = ".."
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// The real binary: `xinfang schedule --serve` runs the nightly every second on a tiny
+// synthetic source; while it runs, `xinfang status` shows the snapshot and
+// `xinfang run` / a second scheduler are refused naming the holder; SIGTERM makes it
+// finish or roll back the running job within the grace period and exit 0, leaving a
+// consistent database with no run still marked running.
+func TestScheduleBinarySIGTERM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir := t.TempDir()
+	bin := buildBinary(t, dir)
+	dbPath := filepath.Join(dir, "x.duckdb")
+	cfgPath := filepath.Join(dir, "xinfang.yaml")
+	yaml := fmt.Sprintf(`time_zone: Asia/Shanghai
+database: %s
+reports_dir: %s
+pseudonym:
+  key_file: %s
+sources:
+  - name: synthetic
+    kind: synthetic
+    synthetic: {records: 2000, seed: 7, years: 2}
+jobs:
+  nightly: "*/1 * * * * *"
+  quarterly: "0 0 6 1 1,4,7,10 *"
+  retries: 0
+  grace_period: 300ms
+  catch_up: true
+`, dbPath, filepath.Join(dir, "reports"), filepath.Join(dir, "pseudonym.key"))
+	if err := os.WriteFile(cfgPath, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	addr := freePort(t)
+	var stderr bytes.Buffer
+	sched := exec.Command(bin, "schedule", "--config", cfgPath, "--serve", addr)
+	sched.Dir = dir
+	sched.Stderr = &stderr
+	if err := sched.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- sched.Wait() }()
+	defer func() {
+		if sched.ProcessState == nil {
+			_ = sched.Process.Kill()
+			<-exited
+		}
+		if t.Failed() {
+			t.Logf("scheduler stderr:\n%s", stderr.String())
+		}
+	}()
+
+	health := func() (*Health, error) {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err != nil {
+			return nil, err
+		}
+		defer resp.Body.Close()
+		var h Health
+		b, _ := io.ReadAll(resp.Body)
+		if err := json.Unmarshal(b, &h); err != nil {
+			return nil, fmt.Errorf("healthz %d %q: %w", resp.StatusCode, b, err)
+		}
+		return &h, nil
+	}
+	waitFor(t, 30*time.Second, "a recorded nightly run", func() bool {
+		h, err := health()
+		return err == nil && h.OK && h.LastStatus[JobNightly] != ""
+	})
+
+	// xinfang status reads the snapshot, since the database is held.
+	out, err := exec.Command(bin, "status", "--config", cfgPath).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "snapshot") || !strings.Contains(string(out), "nightly") ||
+		!strings.Contains(string(out), fmt.Sprintf("pid %d", sched.Process.Pid)) {
+		t.Errorf("xinfang status while scheduling: %v\n%s", err, out)
+	}
+	// A second writer is refused, naming the holder.
+	for _, args := range [][]string{{"run", "--config", cfgPath}, {"schedule", "--config", cfgPath}} {
+		c := exec.Command(bin, args...)
+		c.Dir = dir
+		out, err := c.CombinedOutput()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() == 0 || !strings.Contains(string(out), "locked") ||
+			!strings.Contains(string(out), fmt.Sprintf("pid %d", sched.Process.Pid)) || !strings.Contains(string(out), "xinfang schedule") {
+			t.Errorf("xinfang %s while scheduling: %v\n%s", args[0], err, out)
+		}
+	}
+	// Prefer to signal while a job is running (the real nightly takes a moment).
+	deadline := time.Now().Add(3 * time.Second)
+	for time.Now().Before(deadline) {
+		if h, err := health(); err == nil && h.Running != nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := sched.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v (want exit code 0)", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("no exit within 30 s of SIGTERM")
+	}
+	if !strings.Contains(stderr.String(), "scheduler stopped") {
+		t.Errorf("no clean stop logged")
+	}
+
+	// The database opens for writing (lock released), has no run left running, and
+	// every table reads back after a checkpoint.
+	db, err := store.Open(context.Background(), dbPath, store.Options{TimeZone: "Asia/Shanghai"})
+	if err != nil {
+		t.Fatalf("reopen after exit: %v", err)
+	}
+	defer db.Close()
+	rs := runs(t, db)
+	if len(rs) == 0 {
+		t.Fatal("no job runs recorded")
+	}
+	known := map[string]bool{StatusOK: true, StatusFailed: true, StatusSkipped: true, StatusPanic: true, StatusCancelled: true}
+	for _, r := range rs {
+		if !known[r.Status] || r.Finished == nil {
+			t.Errorf("run %d: status %q, finished %v", r.RunID, r.Status, r.Finished)
+		}
+	}
+	if _, err := db.Exec(`CHECKPOINT`); err != nil {
+		t.Errorf("checkpoint: %v", err)
+	}
+	for _, table := range []string{"sources", "units", "petitions", "ingest_batches", "rejected", "job_runs"} {
+		var n int64
+		if err := db.QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil {
+			t.Errorf("read %s: %v", table, err)
+		}
+	}
+	st, err := ReadStatusFile(dbPath)
+	if err != nil || st.Scheduler == nil || st.Scheduler.State != "stopped" {
+		t.Errorf("final status file: %+v, %v", st, err)
+	}
+	for _, r := range rs {
+		t.Logf("run %d %s %s %s took %s rows %d/%d %s", r.RunID, r.Job, r.Trigger, r.Status, r.Duration().Round(time.Millisecond), r.RowsIn, r.RowsOut, r.Error)
+	}
+}
