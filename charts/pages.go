@@ -13,37 +13,37 @@ import (
 // data is what the pages share, loaded once per rendering so that hundreds of unit
 // pages cost no further queries.
 type data struct {
-	volMonth    map[string]map[bool][]row // unit -> rollup -> monthly volume rows by period
-	months      []string                  // every month of the data, in order
-	volCur      map[string]map[string]row // unit (own; ALL) -> period -> volume row
-	trend       map[string]row            // unit (own; ALL) -> trend row
-	trendIncl   map[string]row            // unit incl. descendants -> trend row
-	trendErr    error
-	volErr      error
-	year        map[string]map[string]row // table -> unit -> row for the as-of year (own; ALL)
-	yearErr     map[string]error
-	monthAll    map[string][]row // table -> ALL monthly rows
-	apRows      []row
-	apErr       error
-	apInd       map[string][]row // unit -> indicators of apPeriod
-	apIndErr    error
-	overdue     map[string][]row
-	overdueAll  []row
-	overdueErr  error
-	dueSoon     map[string][]row
-	dueSoonAll  []row
-	dueSoonErr  error
-	veto        []row
-	vetoErr     error
-	vetoByUnit  map[string][]row
-	openListed  map[string][]row
-	openLeader  map[string][]row
-	openErr     error
-	repeaters   map[string][]row
-	notCeased   map[string][]row
-	recErr      error
-	targets     []row
-	targetsErr  error
+	volMonth   map[string]map[bool][]row // unit -> rollup -> monthly volume rows by period
+	months     []string                  // every month of the data, in order
+	volCur     map[string]map[string]row // unit (own; ALL) -> period -> volume row
+	trend      map[string]row            // unit (own; ALL) -> trend row
+	trendIncl  map[string]row            // unit incl. descendants -> trend row
+	trendErr   error
+	volErr     error
+	year       map[string]map[string]row // table -> unit -> row for the as-of year (own; ALL)
+	yearErr    map[string]error
+	monthAll   map[string][]row // table -> ALL monthly rows
+	apRows     []row
+	apErr      error
+	apInd      map[string][]row // unit -> indicators of apPeriod
+	apIndErr   error
+	overdue    map[string][]row
+	overdueAll []row
+	overdueErr error
+	dueSoon    map[string][]row
+	dueSoonAll []row
+	dueSoonErr error
+	veto       []row
+	vetoErr    error
+	vetoByUnit map[string][]row
+	openListed map[string][]row
+	openLeader map[string][]row
+	openErr    error
+	repeaters  map[string][]row
+	notCeased  map[string][]row
+	recErr     error
+	targets    []row
+	targetsErr error
 }
 
 // byUnit groups rows by unit_id.

@@ -33,6 +33,9 @@ type Result struct {
 	Duration time.Duration
 	// Archive is the quarterly review folder when one was rendered.
 	Archive string
+	// SiteDuration is the time the live site took (Duration includes the quarterly
+	// review and its two mart rebuilds).
+	SiteDuration time.Duration
 }
 
 // ErrArchived is returned when the quarter already has an archive: archives are
@@ -53,25 +56,34 @@ func Render(ctx context.Context, db *sql.DB, cfg *config.Config, opt Options) (*
 		opt.AsOf = cfg.AsOfDate()
 	}
 	res := &Result{Dir: opt.OutDir, Index: filepath.Join(opt.OutDir, "index.html")}
+	// The quarter goes first so that the live site rendered after it links the new
+	// archive; an already archived quarter does not stop the live site.
+	var qerr error
+	if opt.Quarter != "" {
+		n, dir, err := renderQuarter(ctx, db, cfg, opt)
+		if err != nil && (opt.QuarterOnly || !errors.Is(err, ErrArchived)) {
+			return nil, err
+		}
+		qerr = err
+		res.Pages += n
+		res.Archive = dir
+		if opt.QuarterOnly {
+			res.Index = filepath.Join(dir, "index.html")
+		}
+	}
 	if !opt.QuarterOnly {
+		t0 := time.Now()
 		n, err := publish(opt.OutDir, func(dir string) (int, error) {
 			return renderSite(ctx, db, cfg, opt.AsOf, "", dir, opt.OutDir)
 		})
 		if err != nil {
 			return nil, err
 		}
-		res.Pages = n
-	}
-	if opt.Quarter != "" {
-		n, dir, err := renderQuarter(ctx, db, cfg, opt)
-		if err != nil {
-			return nil, err
-		}
 		res.Pages += n
-		res.Archive = dir
-		if opt.QuarterOnly {
-			res.Index = filepath.Join(dir, "index.html")
-		}
+		res.SiteDuration = time.Since(t0)
+	}
+	if qerr != nil {
+		return res, qerr
 	}
 	res.Duration = time.Since(start)
 	return res, nil
@@ -82,6 +94,9 @@ func Render(ctx context.Context, db *sql.DB, cfg *config.Config, opt Options) (*
 func QuarterArchived(cfg *config.Config, quarter string) bool {
 	return archived(cfg.ReportsDir, quarter)
 }
+
+// QuarterArchivedIn is QuarterArchived for a given reports folder.
+func QuarterArchivedIn(outDir, quarter string) bool { return archived(outDir, quarter) }
 
 func archived(outDir, quarter string) bool {
 	_, err := os.Stat(filepath.Join(outDir, "archive", quarter))
@@ -166,10 +181,13 @@ func renderSite(ctx context.Context, db *sql.DB, cfg *config.Config, asOf time.T
 	if err := s.loadUnits(); err != nil {
 		return 0, err
 	}
+	t0 := time.Now()
 	d, err := s.load()
 	if err != nil {
 		return 0, err
 	}
+	slog.Debug("report: marts loaded", "took", time.Since(t0))
+	t0 = time.Now()
 	s.add(s.indexPage(d, liveDir))
 	for _, build := range []func(*data) (*page, error){s.overviewPage, s.trendsPage, s.repeatPage, s.timelinessPage, s.feedbackPage} {
 		p, err := build(d)
@@ -200,7 +218,11 @@ func renderSite(ctx context.Context, db *sql.DB, cfg *config.Config, asOf time.T
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	return s.write(dir)
+	slog.Debug("report: pages built", "pages", len(s.pages), "took", time.Since(t0))
+	t0 = time.Now()
+	n, err := s.write(dir)
+	slog.Debug("report: pages written", "took", time.Since(t0))
+	return n, err
 }
 
 // appraisalPeriod is the quarter shown on the appraisal pages: the review quarter,

@@ -1,0 +1,64 @@
+package cmd
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/xinfang/xinfang/charts"
+)
+
+func init() {
+	var runs int
+	c := &cobra.Command{
+		Use:   "report",
+		Short: "Time rendering the full report site for the current database",
+		Long: `Renders the full site (every page, every unit page, the workbook) from the marts
+in the current database into a temporary folder, --runs times, and prints the time
+of each run and the best. The published report is not touched.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := loadConfig()
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			db, err := openReader(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			asOf := cfg.AsOfDate()
+			var t *time.Time
+			if flagAsOf == "" {
+				if err := db.QueryRowContext(ctx, `SELECT max(as_of) FROM mart.trend`).Scan(&t); err == nil && t != nil {
+					asOf = *t
+				}
+			}
+			tmp, err := os.MkdirTemp("", "xinfang-bench-report-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(tmp)
+			w := cmd.OutOrStdout()
+			var best time.Duration
+			for i := 0; i < runs; i++ {
+				res, err := charts.Render(ctx, db.DB, cfg, charts.Options{AsOf: asOf, OutDir: filepath.Join(tmp, "site")})
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(w, "run %d: %d pages in %s\n", i+1, res.Pages, res.Duration.Round(time.Millisecond))
+				if best == 0 || res.Duration < best {
+					best = res.Duration
+				}
+			}
+			fmt.Fprintf(w, "report render (as of %s): best of %d: %s\n", asOf.Format("2006-01-02"), runs, best.Round(time.Millisecond))
+			return nil
+		},
+	}
+	c.Flags().IntVar(&runs, "runs", 3, "number of timed renders")
+	benchCmd.AddCommand(c)
+}
