@@ -62,19 +62,20 @@ func loadStatus(cmd *cobra.Command, cfg *config.Config) (*jobs.Status, string, e
 		st, err := jobs.BuildStatus(ctx, db, cfg, time.Now())
 		return st, "", err
 	}
-	if _, err := os.Stat(cfg.Database); err != nil {
-		return nil, "", openErr
+	holder := store.ReadLockHolder(cfg.Database)
+	if _, err := os.Stat(cfg.Database); err != nil || (holder == nil && !strings.Contains(openErr.Error(), "in use by another process")) {
+		return nil, "", openErr // not a writer holding the file: the snapshot would mislead
 	}
 	st, err := jobs.ReadStatusFile(cfg.Database)
 	if err != nil {
 		return nil, "", fmt.Errorf("%w; and no status snapshot to show instead: %w", openErr, err)
 	}
-	holder := "another process"
-	if h := store.ReadLockHolder(cfg.Database); h != nil {
-		holder = fmt.Sprintf("pid %d on %s (%s)", h.PID, h.Host, h.Purpose)
+	who := "another process"
+	if holder != nil {
+		who = fmt.Sprintf("pid %d on %s (%s)", holder.PID, holder.Host, holder.Purpose)
 	}
 	note := fmt.Sprintf("The database is open for writing by %s; showing the snapshot in %s written %s.",
-		holder, jobs.StatusFile(cfg.Database), st.GeneratedAt.In(cfg.Location()).Format("2006-01-02 15:04:05"))
+		who, jobs.StatusFile(cfg.Database), st.GeneratedAt.In(cfg.Location()).Format("2006-01-02 15:04:05"))
 	return st, note, nil
 }
 

@@ -317,7 +317,11 @@ func (s *Scheduler) runLocked(job, trigger string, q Quarter) string {
 		}
 		run.Quarter, run.AsOf = q.String(), q.End(s.cfg.Location())
 	}
-	s.log.Info("job starting", "job", job, "trigger", trigger, "quarter", run.Quarter)
+	attrs := []any{"job", job, "trigger", trigger}
+	if run.Quarter != "" {
+		attrs = append(attrs, "quarter", run.Quarter)
+	}
+	s.log.Info("job starting", attrs...)
 	wrapped := func(ctx context.Context, r *Run) (Outcome, error) {
 		// The run_id is known only once execute has inserted the row.
 		s.setRunning(&RunningJob{Job: job, RunID: r.ID, Trigger: trigger, Started: started})
