@@ -470,13 +470,13 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("%s: injected script ran (window.__pwned set)", p)
 		}
 		if p == "overview.html" || p == hostileUnitPage || p == "archive/2026-Q1/index.html" {
-			shot, err := chromedp.Run(pctx, chromedp.FullScreenshot(90))
+			shot, err := chromedp.Run(pctx, chromedp.FullScreenshot(100))
 			if err == nil {
 				name := strings.NewReplacer("/", "_").Replace(p)
 				if p == hostileUnitPage {
 					name = "unit_hostile.html"
 				}
-				_ = os.WriteFile(filepath.Join(outDir, strings.TrimSuffix(name, ".html")+".jpg"), shot, 0o644)
+				_ = os.WriteFile(filepath.Join(outDir, strings.TrimSuffix(name, ".html")+".png"), shot, 0o644)
 			}
 		}
 		pcancel()
