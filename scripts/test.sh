@@ -3,4 +3,4 @@
 # (when XINFANG_TEST_PG_DSN is set) and Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec go test -count=1 -timeout 30m ./... "$@"
+exec go test -tags duckdb_arrow -count=1 -timeout 30m ./... "$@"
