@@ -383,7 +383,7 @@ func (in *ingester) runBatch(ctx context.Context, src *config.Source, kind, file
 	}
 	tConv := time.Since(started)
 	b.RowsRead, b.Rejected, b.Warnings = st.read, st.rejects, st.warns
-	uc, err := l.upsert(ctx)
+	uc, err := l.upsert(ctx, st.maybeDup)
 	if err != nil {
 		return b, err
 	}
@@ -412,6 +412,7 @@ func (in *ingester) runBatch(ctx context.Context, src *config.Source, kind, file
 
 type convertStats struct {
 	read, rejects, warns int64
+	maybeDup             bool
 }
 
 // rowBlock is a run of rows handed from the reader to a converter worker.
@@ -507,8 +508,10 @@ func (in *ingester) convert(ctx context.Context, l *loader, rr rowReader, m *map
 	go func() { wg.Wait(); close(recs) }()
 
 	var stageErr error
+	var stageTime time.Duration
 	for rec := range recs {
 		if stageErr == nil {
+			t0 := time.Now()
 			if err := ctx.Err(); err != nil {
 				stageErr = err
 			} else if err := l.stage(ctx, rec); err != nil {
@@ -517,9 +520,11 @@ func (in *ingester) convert(ctx context.Context, l *loader, rr rowReader, m *map
 			} else if afterStageRecord != nil {
 				afterStageRecord()
 			}
+			stageTime += time.Since(t0)
 		}
 		rec.Release()
 	}
+	slog.Debug("staging", "source", l.source, "duckdb_time", stageTime.Round(time.Millisecond))
 	for _, c := range convs {
 		defer c.release()
 	}
@@ -537,7 +542,7 @@ func (in *ingester) convert(ctx context.Context, l *loader, rr rowReader, m *map
 	if readErr != nil {
 		return convertStats{}, fmt.Errorf("source %s: read %s: %w", l.source, l.file, readErr)
 	}
-	var st convertStats
+	st := convertStats{maybeDup: mayHaveDuplicates(convs)}
 	all := readIssues
 	st.rejects = int64(len(readIssues))
 	st.read = int64(len(readIssues))

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -22,6 +23,9 @@ type loader struct {
 	file    string
 	batchID int64
 	inTx    bool
+	mem     []arrow.RecordBatch // staged records still in memory
+	memRows int64
+	spilled bool // _stage holds rows
 }
 
 func stageDDL() string {
@@ -74,6 +78,7 @@ func beginBatch(ctx context.Context, db *sql.DB, source, file string) (*loader, 
 
 // abort rolls back (if still in the transaction) and returns the connection.
 func (l *loader) abort() {
+	l.releaseMem()
 	if l.conn == nil {
 		return
 	}
@@ -89,22 +94,92 @@ func (l *loader) abort() {
 }
 
 func (l *loader) exec(ctx context.Context, q string, args ...any) error {
+	t0 := time.Now()
 	if _, err := l.conn.ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("batch %s %s: %w", l.source, l.file, err)
+	}
+	if d := time.Since(t0); d > 50*time.Millisecond {
+		slog.Debug("batch statement", "source", l.source, "took", d.Round(time.Millisecond), "sql", firstWords(q))
 	}
 	return nil
 }
 
-// stage appends one Arrow record to the staging table (see load_arrow.go /
-// load_appender.go for the two ways, chosen by the duckdb_arrow build tag).
+// memStageMaxRows bounds the rows a batch keeps in memory as Arrow records (about
+// 250 bytes each) before they move into the temporary staging table.
+const memStageMaxRows = 1_500_000
+
+// stage takes one canonical Arrow record. With the Arrow interface (duckdb_arrow
+// build tag) records stay in memory and DuckDB scans them in place, so a first load
+// goes from Arrow straight into petitions; past memStageMaxRows, or without the
+// tag, they are copied into the temporary _stage table.
 func (l *loader) stage(ctx context.Context, rec arrow.RecordBatch) error {
+	if !memoryStaging {
+		return l.appendToTable(ctx, []arrow.RecordBatch{rec})
+	}
+	rec.Retain()
+	l.mem = append(l.mem, rec)
+	l.memRows += rec.NumRows()
+	if l.memRows < memStageMaxRows {
+		return nil
+	}
+	return l.spill(ctx)
+}
+
+func (l *loader) appendToTable(ctx context.Context, recs []arrow.RecordBatch) error {
 	err := l.conn.Raw(func(dc any) error {
-		return stageRecord(ctx, dc.(driver.Conn), rec)
+		return appendRecords(ctx, dc.(driver.Conn), recs)
 	})
 	if err != nil {
 		return fmt.Errorf("batch %s %s: stage records: %w", l.source, l.file, err)
 	}
 	return nil
+}
+
+// spill moves the in-memory records into the _stage table.
+func (l *loader) spill(ctx context.Context) error {
+	if len(l.mem) == 0 {
+		return nil
+	}
+	err := l.appendToTable(ctx, l.mem)
+	l.releaseMem()
+	l.spilled = true
+	return err
+}
+
+func (l *loader) releaseMem() {
+	for _, r := range l.mem {
+		r.Release()
+	}
+	l.mem, l.memRows = nil, 0
+}
+
+// scan runs f with the name of a relation holding every staged row: a view over
+// the in-memory records (registered afresh: an Arrow stream is read once), or the
+// _stage table.
+func (l *loader) scan(ctx context.Context, f func(src string) error) error {
+	if !memoryStaging || l.spilled || len(l.mem) == 0 {
+		if err := l.spill(ctx); err != nil {
+			return err
+		}
+		return f("_stage")
+	}
+	var release func()
+	err := l.conn.Raw(func(dc any) error {
+		var err error
+		release, err = registerRecords(dc.(driver.Conn), l.mem, "_stage_v")
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("batch %s %s: register staged records: %w", l.source, l.file, err)
+	}
+	ferr := f("_stage_v")
+	// Drop the view before releasing its stream: DuckDB touches the stream when
+	// the view goes.
+	if err := l.exec(ctx, "DROP VIEW IF EXISTS _stage_v"); err != nil && ferr == nil {
+		ferr = err
+	}
+	release()
+	return ferr
 }
 
 // addIssues writes rejected records and field warnings.
@@ -163,8 +238,33 @@ var upsertCols = func() []string {
 
 // upsert dedups the staged rows (later updated_at wins, else the later row),
 // classifies them against petitions and applies inserts and updates.
-func (l *loader) upsert(ctx context.Context) (upsertCounts, error) {
+// maybeDup is false when the converters saw no repeated petition_id (by hash).
+//
+// Fast path (the first load of a source, no duplicates, records still in memory):
+// one INSERT straight from the Arrow records into petitions. Otherwise the records
+// are copied into the _stage table first: an Arrow view is one stream, read once,
+// and the general path reads the staged rows several times.
+func (l *loader) upsert(ctx context.Context, maybeDup bool) (upsertCounts, error) {
 	var c upsertCounts
+	cols := strings.Join(upsertCols, ", ")
+	var existing int64
+	if err := l.conn.QueryRowContext(ctx, "SELECT count(*) FROM petitions WHERE source = ?", l.source).Scan(&existing); err != nil {
+		return c, fmt.Errorf("batch %s %s: count stored rows: %w", l.source, l.file, err)
+	}
+	if memoryStaging && !l.spilled && !maybeDup && existing == 0 {
+		err := l.scan(ctx, func(src string) error {
+			// Every column of the view is read (row_num in a no-op term): duckdb-go's
+			// C-API Arrow stream ignores projection pushdown, so a scan that skips a
+			// column would misread the ones after it.
+			n, err := l.execN(ctx, `INSERT INTO petitions (source, `+cols+`, batch_id) SELECT ?, `+cols+`, ? + 0 * row_num FROM `+src, l.source, l.batchID)
+			c.inserted = n
+			return err
+		})
+		return c, err
+	}
+	if err := l.spill(ctx); err != nil {
+		return c, err
+	}
 	var n, distinct int64
 	if err := l.conn.QueryRowContext(ctx, "SELECT count(*), count(DISTINCT petition_id) FROM _stage").Scan(&n, &distinct); err != nil {
 		return c, fmt.Errorf("batch %s %s: count staged rows: %w", l.source, l.file, err)
@@ -191,41 +291,61 @@ func (l *loader) upsert(ctx context.Context) (upsertCounts, error) {
 		}
 		src = "_stage_u"
 	}
-	// A row older than the stored one (by updated_at) is stale: kept out, counted unchanged.
-	if err := l.exec(ctx, `CREATE OR REPLACE TEMP TABLE _stage_a AS
-		SELECT s.*, CASE WHEN p.petition_id IS NULL THEN 'insert'
-		                 WHEN s.updated_at < p.updated_at THEN 'stale'
-		                 WHEN s.row_hash = p.row_hash THEN 'same'
-		                 ELSE 'update' END AS action_
-		FROM `+src+` s LEFT JOIN (SELECT petition_id, updated_at, row_hash FROM petitions WHERE source = ?) p USING (petition_id)`, l.source); err != nil {
-		return c, err
-	}
-	var ins, upd, same sql.NullInt64
-	if err := l.conn.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE action_ = 'insert'), count(*) FILTER (WHERE action_ = 'update'),
-		count(*) FILTER (WHERE action_ IN ('same', 'stale')) FROM _stage_a`).Scan(&ins, &upd, &same); err != nil {
-		return c, fmt.Errorf("batch %s %s: classify: %w", l.source, l.file, err)
-	}
-	c.inserted, c.updated, c.unchanged = ins.Int64, upd.Int64, same.Int64
-	cols := strings.Join(upsertCols, ", ")
-	if c.inserted > 0 {
-		if err := l.exec(ctx, `INSERT INTO petitions (source, `+cols+`, batch_id) SELECT ?, `+cols+`, ? FROM _stage_a WHERE action_ = 'insert'`, l.source, l.batchID); err != nil {
-			return c, err
-		}
-	}
-	if c.updated > 0 {
+	if existing > 0 {
+		// Changed rows first: a different row_hash, unless the stored version has a
+		// later updated_at (then the incoming row is stale and kept out).
 		var sets []string
 		for _, col := range upsertCols {
 			if col != "petition_id" {
 				sets = append(sets, col+" = s."+col)
 			}
 		}
-		if err := l.exec(ctx, `UPDATE petitions SET `+strings.Join(sets, ", ")+`, batch_id = ?
-			FROM (SELECT * FROM _stage_a WHERE action_ = 'update') s
-			WHERE petitions.source = ? AND petitions.petition_id = s.petition_id`, l.batchID, l.source); err != nil {
+		n, err := l.execN(ctx, `UPDATE petitions SET `+strings.Join(sets, ", ")+`, batch_id = ?
+			FROM `+src+` s
+			WHERE petitions.source = ? AND petitions.petition_id = s.petition_id
+			  AND petitions.row_hash IS DISTINCT FROM s.row_hash
+			  AND NOT coalesce(s.updated_at < petitions.updated_at, false)`, l.batchID, l.source)
+		if err != nil {
 			return c, err
 		}
+		c.updated = n
 	}
+	// New rows: an anti-join, or (no stored rows of this source) everything.
+	q := `INSERT INTO petitions (source, ` + cols + `, batch_id) SELECT ?, ` + cols + `, ? FROM ` + src + ` s`
+	args := []any{l.source, l.batchID}
+	if existing > 0 {
+		q += ` WHERE NOT EXISTS (SELECT 1 FROM petitions p WHERE p.source = ? AND p.petition_id = s.petition_id)`
+		args = append(args, l.source)
+	}
+	ni, err := l.execN(ctx, q, args...)
+	if err != nil {
+		return c, err
+	}
+	c.inserted = ni
+	c.unchanged = distinct - c.inserted - c.updated
 	return c, nil
+}
+
+func (l *loader) execN(ctx context.Context, q string, args ...any) (int64, error) {
+	t0 := time.Now()
+	r, err := l.conn.ExecContext(ctx, q, args...)
+	if err != nil {
+		return 0, fmt.Errorf("batch %s %s: %w", l.source, l.file, err)
+	}
+	slog.Debug("batch statement", "source", l.source, "took", time.Since(t0).Round(time.Millisecond), "sql", firstWords(q))
+	n, err := r.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("batch %s %s: rows affected: %w", l.source, l.file, err)
+	}
+	return n, nil
+}
+
+func firstWords(q string) string {
+	q = strings.Join(strings.Fields(q), " ")
+	if len(q) > 60 {
+		q = q[:60]
+	}
+	return q
 }
 
 func nullable(s string) any {
@@ -247,7 +367,7 @@ func (l *loader) finish(ctx context.Context, b *BatchResult, started time.Time, 
 	if err := sourceRow.save(ctx, l.conn); err != nil {
 		return fmt.Errorf("batch %s %s: %w", l.source, l.file, err)
 	}
-	for _, t := range []string{"_stage", "_stage_r", "_stage_u", "_stage_a"} {
+	for _, t := range []string{"_stage", "_stage_r", "_stage_u"} {
 		if err := l.exec(ctx, "DROP TABLE IF EXISTS temp."+t); err != nil {
 			return err
 		}

@@ -17,19 +17,35 @@ import (
 // (built with -tags duckdb_arrow) rather than the Appender.
 const ArrowLoading = false
 
-// stageRecord appends the record row by row with the Appender: the fallback for
-// builds without the duckdb_arrow tag (duckdb-go compiles its Arrow interface only
-// with that tag). Same result, slower.
-func stageRecord(ctx context.Context, dc driver.Conn, rec arrow.RecordBatch) error {
+// memoryStaging: without the Arrow interface every record is copied into _stage.
+const memoryStaging = false
+
+func registerRecords(driver.Conn, []arrow.RecordBatch, string) (func(), error) {
+	return nil, fmt.Errorf("built without -tags duckdb_arrow: no Arrow views")
+}
+
+// appendRecords copies records into the _stage table row by row with the Appender:
+// the fallback for builds without the duckdb_arrow tag (duckdb-go compiles its
+// Arrow interface only with that tag). Same result, slower.
+func appendRecords(ctx context.Context, dc driver.Conn, recs []arrow.RecordBatch) error {
 	a, err := duckdb.NewAppender(dc, "temp", "main", "_stage")
 	if err != nil {
 		return fmt.Errorf("appender: %w", err)
 	}
+	for _, rec := range recs {
+		if err := appendRecord(ctx, a, rec); err != nil {
+			a.Close()
+			return err
+		}
+	}
+	return a.Close()
+}
+
+func appendRecord(ctx context.Context, a *duckdb.Appender, rec arrow.RecordBatch) error {
 	cols := rec.Columns()
 	row := make([]driver.Value, len(cols))
 	for i := 0; i < int(rec.NumRows()); i++ {
 		if i%8192 == 0 && ctx.Err() != nil {
-			a.Close()
 			return ctx.Err()
 		}
 		for j, c := range cols {
@@ -51,14 +67,12 @@ func stageRecord(ctx context.Context, dc driver.Conn, rec arrow.RecordBatch) err
 			case *array.Boolean:
 				row[j] = c.Value(i)
 			default:
-				a.Close()
 				return fmt.Errorf("unsupported stage column type %s", c.DataType())
 			}
 		}
 		if err := a.AppendRow(row...); err != nil {
-			a.Close()
 			return err
 		}
 	}
-	return a.Close()
+	return nil
 }

@@ -16,21 +16,33 @@ import (
 // (built with -tags duckdb_arrow) rather than the Appender.
 const ArrowLoading = true
 
-// stageRecord hands the record to DuckDB as an Arrow stream (zero-copy scan) and
-// inserts it into the staging table.
-func stageRecord(ctx context.Context, dc driver.Conn, rec arrow.RecordBatch) error {
+// memoryStaging: staged records stay in memory and DuckDB scans them as a view.
+const memoryStaging = true
+
+// registerRecords exposes records to DuckDB as a view (a zero-copy Arrow stream
+// scan). The returned release must be called once the statement using it is done.
+func registerRecords(dc driver.Conn, recs []arrow.RecordBatch, name string) (func(), error) {
 	ar, err := duckdb.NewArrowFromConn(dc)
 	if err != nil {
-		return fmt.Errorf("arrow interface: %w", err)
+		return nil, fmt.Errorf("arrow interface: %w", err)
 	}
-	rr, err := array.NewRecordReader(rec.Schema(), []arrow.RecordBatch{rec})
+	rr, err := array.NewRecordReader(stageSchema, recs)
 	if err != nil {
-		return fmt.Errorf("arrow reader: %w", err)
+		return nil, fmt.Errorf("arrow reader: %w", err)
 	}
-	defer rr.Release()
-	release, err := ar.RegisterView(rr, "_stage_arrow")
+	release, err := ar.RegisterView(rr, name)
+	rr.Release() // the exported stream holds its own reference
 	if err != nil {
-		return fmt.Errorf("register arrow view: %w", err)
+		return nil, fmt.Errorf("register arrow view: %w", err)
+	}
+	return release, nil
+}
+
+// appendRecords copies records into the _stage table through an Arrow view.
+func appendRecords(ctx context.Context, dc driver.Conn, recs []arrow.RecordBatch) error {
+	release, err := registerRecords(dc, recs, "_stage_arrow")
+	if err != nil {
+		return err
 	}
 	defer release()
 	ex := dc.(driver.ExecerContext)

@@ -82,6 +82,10 @@ type converter struct {
 	read    int64
 	rejects int64
 	warns   int64
+	// ids holds a hash of every petition_id converted, to tell the loader whether
+	// duplicates are possible (a hash collision only costs the slower exact path).
+	ids map[uint64]struct{}
+	dup bool
 
 	// per-row scratch
 	vals    [numFields]string
@@ -92,7 +96,8 @@ type converter struct {
 }
 
 func newConverter(m *mapper, key []byte) *converter {
-	c := &converter{m: m, ps: newPseudonymizer(key), rb: array.NewRecordBuilder(memory.DefaultAllocator, stageSchema), hexBuf: make([]byte, 32)}
+	c := &converter{m: m, ps: newPseudonymizer(key), rb: array.NewRecordBuilder(memory.DefaultAllocator, stageSchema),
+		hexBuf: make([]byte, 32), ids: map[uint64]struct{}{}}
 	col := 0
 	for i := 0; i < numFields; i++ {
 		c.builder[i] = c.rb.Field(col)
@@ -310,4 +315,37 @@ func (c *converter) append(rowNum int64) {
 	c.rowHash.Append(string(c.hexBuf))
 	c.hashBuf = h
 	c.n++
+	id := xxh3.HashString(c.vals[fPetitionID])
+	if _, seen := c.ids[id]; seen {
+		c.dup = true
+	} else {
+		c.ids[id] = struct{}{}
+	}
+}
+
+// mayHaveDuplicates merges the converters' id hashes: false means no petition_id
+// occurs twice among them.
+func mayHaveDuplicates(convs []*converter) bool {
+	big := 0
+	for i, c := range convs {
+		if c.dup {
+			return true
+		}
+		if len(c.ids) > len(convs[big].ids) {
+			big = i
+		}
+	}
+	all := convs[big].ids
+	for i, c := range convs {
+		if i == big {
+			continue
+		}
+		for id := range c.ids {
+			if _, seen := all[id]; seen {
+				return true
+			}
+			all[id] = struct{}{}
+		}
+	}
+	return false
 }
