@@ -123,3 +123,36 @@ func TestBaseTracked(t *testing.T) {
 	f.eqNull("SELECT is_repeat FROM mart.records WHERE source = 's1'")
 	f.eqStr("false", "SELECT is_repeat::VARCHAR FROM mart.records WHERE source = 's2'")
 }
+
+func TestBasePetitionerCounts(t *testing.T) {
+	f := newFixture(t)
+	// P has children C1, C2; G is C2's child.
+	f.units(U{ID: "P"}, U{ID: "C1", Parent: "P"}, U{ID: "C2", Parent: "P"}, U{ID: "G", Parent: "C2"})
+	f.add(
+		// a at both siblings C1 and C2 (the multi-unit path), b at P and G, c twice at G
+		// (the second is a repeat: same key (G, blank category), 1 day apart).
+		P{ID: "1", Unit: "C1", Received: "2024-01-02", Petitioner: "a", Matter: "x"},
+		P{ID: "2", Unit: "C2", Received: "2024-01-03", Petitioner: "a", Matter: "y"},
+		P{ID: "3", Unit: "P", Received: "2024-01-04", Petitioner: "b"},
+		P{ID: "4", Unit: "G", Received: "2024-01-05", Petitioner: "b"},
+		P{ID: "5", Unit: "G", Received: "2024-01-06", Petitioner: "c"},
+		P{ID: "6", Unit: "G", Received: "2024-01-07", Petitioner: "c"},
+	)
+	f.build("2024-01-31")
+	pc := func(col, u string, rollup bool) string {
+		return "SELECT " + col + " FROM mart.petitioner_counts WHERE " + key(u, rollup, "2024-01")
+	}
+	// P with descendants: {a, b, c} = 3 (a and b counted once although at two units each).
+	f.eqInt(3, pc("petitioners", "P", true))
+	f.eqInt(1, pc("petitioners", "P", false)) // b
+	f.eqInt(3, pc("petitioners", "C2", true)) // a at C2, b and c at G
+	f.eqInt(1, pc("petitioners", "C1", true)) // a
+	f.eqInt(2, pc("petitioners", "G", false)) // b, c
+	f.eqInt(3, pc("petitioners", "ALL", true))
+	// repeat petitioners: c only, counted in G, C2 and P scopes.
+	f.eqInt(1, pc("repeat_petitioners", "P", true))
+	f.eqInt(1, pc("repeat_petitioners", "G", false))
+	f.eqInt(0, pc("repeat_petitioners", "C1", true))
+	// Same for the quarter and year rows.
+	f.eqInt(3, "SELECT petitioners FROM mart.petitioner_counts WHERE "+key("P", true, "2024"))
+}

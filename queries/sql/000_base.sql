@@ -30,7 +30,7 @@ JOIN (
 ) d USING (unit_id);
 
 -- One row per petition received on or before as_of. Later events count as not happened.
-CREATE OR REPLACE TABLE mart.records AS
+CREATE OR REPLACE TEMP TABLE base_b AS
 WITH src AS (
     SELECT source, coalesce(mapped_fields, []::VARCHAR[]) AS mf FROM sources
 ),
@@ -103,41 +103,51 @@ b AS (
                   || CASE WHEN category IS NULL THEN '-' ELSE '+' || category END
         END AS matter_key
     FROM b1
-),
--- Repeat: the latest earlier record (order received_at, petition_id, source) of the same
--- petitioner and matter key is the closest one, so lag() decides the window test.
-w AS (
-    SELECT *,
-        CASE WHEN NOT t_petitioner_id THEN NULL
-             WHEN petitioner_id IS NULL THEN false
-             ELSE coalesce(received_date - lag(received_date) OVER (
-                      PARTITION BY petitioner_id, matter_key
-                      ORDER BY received_at, petition_id, source)
-                  <= getvariable('repeat_window_days'), false)
-        END AS is_repeat
-    FROM b
-),
--- Not ceased: the same petitioner returns on the same matter key, received on a later
--- date than the closure and at most ceased_window_days after it (b holds only records
--- up to as_of, so later returns are not seen).
-nc AS (
-    SELECT c.source, c.petition_id
-    FROM b c
-    WHERE c.closed_date IS NOT NULL AND c.petitioner_id IS NOT NULL
-      AND EXISTS (
-        SELECT 1 FROM b r
-        WHERE r.petitioner_id = c.petitioner_id AND r.matter_key = c.matter_key
-          AND r.received_date > c.closed_date
-          AND r.received_date <= c.closed_date + getvariable('ceased_window_days')
-          AND (r.source <> c.source OR r.petition_id <> c.petition_id))
 )
-SELECT w.*,
-    NOT w.is_repeat AS is_first_time,
-    CASE WHEN w.closed_date IS NULL OR NOT w.t_closed_at OR NOT w.t_petitioner_id THEN NULL
-         ELSE nc.petition_id IS NOT NULL
-    END AS not_ceased
-FROM w
-LEFT JOIN nc ON nc.source = w.source AND nc.petition_id = w.petition_id;
+SELECT * FROM b;
+
+-- Repeat: the latest earlier record (order received_at, petition_id, source) of the same
+-- petitioner and matter key is the closest one, so lag() decides the window test. The window
+-- and the not-ceased join run on narrow rows and are joined back once.
+CREATE OR REPLACE TEMP TABLE base_rep AS
+SELECT rowid AS rid,
+    coalesce(received_date - lag(received_date) OVER (
+        PARTITION BY petitioner_id, matter_key ORDER BY received_at, petition_id, source)
+        <= getvariable('repeat_window_days'), false) AS rep
+FROM base_b
+WHERE petitioner_id IS NOT NULL;
+
+-- Not ceased: the same petitioner returns on the same matter key, received on a later date
+-- than the closure and at most ceased_window_days after it, at any unit (base_b holds only
+-- records up to as_of, so later returns are not seen).
+CREATE OR REPLACE TEMP TABLE base_nc AS
+SELECT c.rowid AS rid
+FROM base_b c
+WHERE c.closed_date IS NOT NULL AND c.petitioner_id IS NOT NULL
+  AND EXISTS (
+    SELECT 1 FROM base_b r
+    WHERE r.petitioner_id = c.petitioner_id AND r.matter_key = c.matter_key
+      AND r.received_date > c.closed_date
+      AND r.received_date <= c.closed_date + getvariable('ceased_window_days')
+      AND (r.source <> c.source OR r.petition_id <> c.petition_id));
+
+CREATE OR REPLACE TABLE mart.records AS
+SELECT b.*,
+    CASE WHEN NOT b.t_petitioner_id THEN NULL
+         WHEN b.petitioner_id IS NULL THEN false
+         ELSE r.rep END AS is_repeat,
+    CASE WHEN NOT b.t_petitioner_id THEN NULL
+         WHEN b.petitioner_id IS NULL THEN true
+         ELSE NOT r.rep END AS is_first_time,
+    CASE WHEN b.closed_date IS NULL OR NOT b.t_closed_at OR NOT b.t_petitioner_id THEN NULL
+         ELSE nc.rid IS NOT NULL END AS not_ceased
+FROM base_b b
+LEFT JOIN base_rep r ON r.rid = b.rowid
+LEFT JOIN base_nc nc ON nc.rid = b.rowid;
+
+DROP TABLE IF EXISTS base_b;
+DROP TABLE IF EXISTS base_rep;
+DROP TABLE IF EXISTS base_nc;
 
 -- Whether any source that has records (up to as_of) maps each optional field.
 CREATE OR REPLACE TABLE mart.tracked AS
@@ -225,3 +235,59 @@ FROM (
     SELECT 'ALL', true
 ) k
 CROSS JOIN mart.periods p;
+
+-- Distinct petitioners (and those with a repeat) per output row, shared by 010 and 030.
+-- Distinct counts are not additive over units, but a petitioner seen at one unit only in a
+-- period adds 1 to exactly that unit's scopes, so those are counted per unit and summed
+-- through unit_scope; only the few (petitioner, period) pairs spread over several units are
+-- expanded and deduplicated per scope. Petitioners are numbered first (integers hash faster).
+CREATE OR REPLACE TEMP TABLE base_pids AS
+SELECT petitioner_id, row_number() OVER () AS pid
+FROM (SELECT DISTINCT petitioner_id FROM mart.records WHERE petitioner_id IS NOT NULL);
+
+CREATE OR REPLACE TEMP TABLE base_pm AS
+WITH d AS (
+    SELECT r.unit_id, date_trunc('month', r.received_date)::DATE AS month_start, p.pid,
+           bool_or(r.is_repeat) AS has_repeat
+    FROM mart.records r JOIN base_pids p USING (petitioner_id)
+    GROUP BY ALL
+),
+x AS (
+    SELECT unit_id, month_start, pid, 'all' AS kind FROM d
+    UNION ALL
+    SELECT unit_id, month_start, pid, 'repeat' FROM d WHERE has_repeat
+)
+SELECT x.kind, pm.period_type, pm.period, x.pid, x.unit_id
+FROM x JOIN mart.period_months pm USING (month_start);
+
+CREATE OR REPLACE TEMP TABLE base_pg AS
+SELECT kind, period_type, period, pid, min(unit_id) AS u, max(unit_id) AS u2
+FROM base_pm GROUP BY ALL;
+
+CREATE OR REPLACE TABLE mart.petitioner_counts AS
+WITH single AS (
+    SELECT s.unit_id, s.rollup, g.kind, g.period_type, g.period, sum(g.n) AS n
+    FROM (SELECT kind, period_type, period, u, count(*) AS n FROM base_pg WHERE u = u2 GROUP BY ALL) g
+    JOIN mart.unit_scope s ON s.member_unit_id = g.u
+    GROUP BY ALL
+),
+multi AS (
+    SELECT unit_id, rollup, kind, period_type, period, count(*) AS n
+    FROM (
+        SELECT DISTINCT s.unit_id, s.rollup, b.kind, b.period_type, b.period, b.pid
+        FROM base_pm b
+        SEMI JOIN base_pg g ON g.kind = b.kind AND g.period_type = b.period_type
+            AND g.period = b.period AND g.pid = b.pid AND g.u <> g.u2
+        JOIN mart.unit_scope s ON s.member_unit_id = b.unit_id
+    )
+    GROUP BY ALL
+)
+SELECT unit_id, rollup, period_type, period,
+    coalesce(sum(n) FILTER (WHERE kind = 'all'), 0)::BIGINT AS petitioners,
+    coalesce(sum(n) FILTER (WHERE kind = 'repeat'), 0)::BIGINT AS repeat_petitioners
+FROM (SELECT * FROM single UNION ALL SELECT * FROM multi)
+GROUP BY ALL;
+
+DROP TABLE IF EXISTS base_pids;
+DROP TABLE IF EXISTS base_pm;
+DROP TABLE IF EXISTS base_pg;

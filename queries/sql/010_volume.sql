@@ -23,19 +23,6 @@ JOIN mart.unit_scope s ON s.member_unit_id = um.unit_id
 JOIN mart.period_months pm ON pm.month_start = um.month_start
 GROUP BY ALL;
 
--- Distinct petitioners are not additive: count them over the scoped records (deduplicated
--- per unit and month first to shrink the join).
-CREATE OR REPLACE TEMP TABLE vol_pet AS
-SELECT s.unit_id, s.rollup, pm.period_type, pm.period,
-       count(DISTINCT d.petitioner_id) AS petitioners
-FROM (
-    SELECT DISTINCT unit_id, date_trunc('month', received_date)::DATE AS month_start, petitioner_id
-    FROM mart.records WHERE petitioner_id IS NOT NULL
-) d
-JOIN mart.unit_scope s ON s.member_unit_id = d.unit_id
-JOIN mart.period_months pm ON pm.month_start = d.month_start
-GROUP BY ALL;
-
 -- Like-for-like bases for the partial periods (at most one month, quarter and year):
 -- yoy: the same period a year earlier up to as_of's month-day a year earlier (29 Feb ->
 -- 28 Feb, which DuckDB's date - INTERVAL 1 YEAR gives); pop: the previous period's first
@@ -79,7 +66,7 @@ WITH base AS (
     FROM mart.row_keys k
     CROSS JOIN mart.tracked_row tr
     LEFT JOIN vol_agg a USING (unit_id, rollup, period_type, period)
-    LEFT JOIN vol_pet p USING (unit_id, rollup, period_type, period)
+    LEFT JOIN mart.petitioner_counts p USING (unit_id, rollup, period_type, period)
 ),
 bases AS (
     SELECT b.*,
@@ -155,5 +142,4 @@ ORDER BY k.unit_id, k.rollup, k.period_type, k.period_start, v.category NULLS LA
 
 DROP TABLE IF EXISTS vol_um;
 DROP TABLE IF EXISTS vol_agg;
-DROP TABLE IF EXISTS vol_pet;
 DROP TABLE IF EXISTS vol_cut;

@@ -19,22 +19,6 @@ JOIN mart.unit_scope s ON s.member_unit_id = um.unit_id
 JOIN mart.period_months pm ON pm.month_start = um.month_start
 GROUP BY ALL;
 
--- Distinct petitioners (and those with a repeat) over the scoped records.
-CREATE OR REPLACE TEMP TABLE rep_pet AS
-SELECT s.unit_id, s.rollup, pm.period_type, pm.period,
-       count(DISTINCT d.petitioner_id) AS petitioners,
-       count(DISTINCT d.petitioner_id) FILTER (WHERE d.has_repeat) AS repeat_petitioners
-FROM (
-    SELECT unit_id, date_trunc('month', received_date)::DATE AS month_start, petitioner_id,
-           bool_or(is_repeat) AS has_repeat
-    FROM mart.records
-    WHERE petitioner_id IS NOT NULL
-    GROUP BY ALL
-) d
-JOIN mart.unit_scope s ON s.member_unit_id = d.unit_id
-JOIN mart.period_months pm ON pm.month_start = d.month_start
-GROUP BY ALL;
-
 CREATE OR REPLACE TABLE mart.repeat AS
 WITH x AS (
     SELECT k.unit_id, k.rollup, k.period_type, k.period, k.period_start, k.period_end, k.complete,
@@ -45,7 +29,7 @@ WITH x AS (
     FROM mart.row_keys k
     CROSS JOIN mart.tracked_row tr
     LEFT JOIN rep_agg a USING (unit_id, rollup, period_type, period)
-    LEFT JOIN rep_pet p USING (unit_id, rollup, period_type, period)
+    LEFT JOIN mart.petitioner_counts p USING (unit_id, rollup, period_type, period)
 )
 SELECT unit_id, rollup, period_type, period, period_start, period_end, complete,
     petitions, repeat_petitions,
@@ -57,4 +41,3 @@ ORDER BY unit_id, rollup, period_type, period_start;
 
 DROP TABLE IF EXISTS rep_um;
 DROP TABLE IF EXISTS rep_agg;
-DROP TABLE IF EXISTS rep_pet;
