@@ -32,34 +32,57 @@ JOIN (
 -- One row per petition received on or before as_of. Later events count as not happened.
 CREATE OR REPLACE TEMP TABLE base_b AS
 WITH src AS (
-    SELECT source, coalesce(mapped_fields, []::VARCHAR[]) AS mf FROM sources
+    -- tracked flags per source (evaluated once per source, not per record)
+    SELECT source,
+        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'petitioner_id') AS t_petitioner_id,
+        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'matter_id') AS t_matter_id,
+        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'channel') AS t_channel,
+        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'category') AS t_category,
+        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'headcount') AS t_headcount,
+        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'source_type') AS t_source_type,
+        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'feedback_due') AS t_feedback_due,
+        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'feedback_at') AS t_feedback_at,
+        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'accepted_at') AS t_accepted_at,
+        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'due_at') AS t_due_at,
+        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'extension_days') AS t_extension_days,
+        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'closed_at') AS t_closed_at,
+        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'justified') AS t_justified,
+        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'satisfaction') AS t_satisfaction,
+        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'followup_at') AS t_followup_at,
+        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'listed_supervision') AS t_listed_supervision,
+        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'leader_owner') AS t_leader_owner,
+        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'handler_id') AS t_handler_id,
+        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'mass_incident') AS t_mass_incident,
+        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'traced_fault') AS t_traced_fault,
+        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'updated_at') AS t_updated_at
+    FROM sources
 ),
 -- Raw rows up to as_of with the tracked flags; fields a source does not map are
 -- treated as NULL whatever the row holds (ingest never loads them anyway).
 b0 AS (
     SELECT p.*,
         p.unit_id IN (SELECT unit_id FROM units) AS known_unit,
-        coalesce(list_contains(s.mf, 'petitioner_id'), false) AS t_petitioner_id,
-        coalesce(list_contains(s.mf, 'matter_id'), false) AS t_matter_id,
-        coalesce(list_contains(s.mf, 'channel'), false) AS t_channel,
-        coalesce(list_contains(s.mf, 'category'), false) AS t_category,
-        coalesce(list_contains(s.mf, 'headcount'), false) AS t_headcount,
-        coalesce(list_contains(s.mf, 'source_type'), false) AS t_source_type,
-        coalesce(list_contains(s.mf, 'feedback_due'), false) AS t_feedback_due,
-        coalesce(list_contains(s.mf, 'feedback_at'), false) AS t_feedback_at,
-        coalesce(list_contains(s.mf, 'accepted_at'), false) AS t_accepted_at,
-        coalesce(list_contains(s.mf, 'due_at'), false) AS t_due_at,
-        coalesce(list_contains(s.mf, 'extension_days'), false) AS t_extension_days,
-        coalesce(list_contains(s.mf, 'closed_at'), false) AS t_closed_at,
-        coalesce(list_contains(s.mf, 'justified'), false) AS t_justified,
-        coalesce(list_contains(s.mf, 'satisfaction'), false) AS t_satisfaction,
-        coalesce(list_contains(s.mf, 'followup_at'), false) AS t_followup_at,
-        coalesce(list_contains(s.mf, 'listed_supervision'), false) AS t_listed_supervision,
-        coalesce(list_contains(s.mf, 'leader_owner'), false) AS t_leader_owner,
-        coalesce(list_contains(s.mf, 'handler_id'), false) AS t_handler_id,
-        coalesce(list_contains(s.mf, 'mass_incident'), false) AS t_mass_incident,
-        coalesce(list_contains(s.mf, 'traced_fault'), false) AS t_traced_fault,
-        coalesce(list_contains(s.mf, 'updated_at'), false) AS t_updated_at
+        coalesce(s.t_petitioner_id, false) AS t_petitioner_id,
+        coalesce(s.t_matter_id, false) AS t_matter_id,
+        coalesce(s.t_channel, false) AS t_channel,
+        coalesce(s.t_category, false) AS t_category,
+        coalesce(s.t_headcount, false) AS t_headcount,
+        coalesce(s.t_source_type, false) AS t_source_type,
+        coalesce(s.t_feedback_due, false) AS t_feedback_due,
+        coalesce(s.t_feedback_at, false) AS t_feedback_at,
+        coalesce(s.t_accepted_at, false) AS t_accepted_at,
+        coalesce(s.t_due_at, false) AS t_due_at,
+        coalesce(s.t_extension_days, false) AS t_extension_days,
+        coalesce(s.t_closed_at, false) AS t_closed_at,
+        coalesce(s.t_justified, false) AS t_justified,
+        coalesce(s.t_satisfaction, false) AS t_satisfaction,
+        coalesce(s.t_followup_at, false) AS t_followup_at,
+        coalesce(s.t_listed_supervision, false) AS t_listed_supervision,
+        coalesce(s.t_leader_owner, false) AS t_leader_owner,
+        coalesce(s.t_handler_id, false) AS t_handler_id,
+        coalesce(s.t_mass_incident, false) AS t_mass_incident,
+        coalesce(s.t_traced_fault, false) AS t_traced_fault,
+        coalesce(s.t_updated_at, false) AS t_updated_at
     FROM petitions p
     LEFT JOIN src s USING (source)
     WHERE p.received_date <= getvariable('as_of')
@@ -121,15 +144,14 @@ WHERE petitioner_id IS NOT NULL;
 -- than the closure and at most ceased_window_days after it, at any unit (base_b holds only
 -- records up to as_of, so later returns are not seen).
 CREATE OR REPLACE TEMP TABLE base_nc AS
-SELECT c.rowid AS rid
+SELECT DISTINCT c.rowid AS rid
 FROM base_b c
-WHERE c.closed_date IS NOT NULL AND c.petitioner_id IS NOT NULL
-  AND EXISTS (
-    SELECT 1 FROM base_b r
-    WHERE r.petitioner_id = c.petitioner_id AND r.matter_key = c.matter_key
-      AND r.received_date > c.closed_date
-      AND r.received_date <= c.closed_date + getvariable('ceased_window_days')
-      AND (r.source <> c.source OR r.petition_id <> c.petition_id));
+JOIN base_b r
+  ON r.petitioner_id = c.petitioner_id AND r.matter_key = c.matter_key
+ AND r.received_date > c.closed_date
+ AND r.received_date <= c.closed_date + getvariable('ceased_window_days')
+ AND r.rowid <> c.rowid
+WHERE c.closed_date IS NOT NULL AND c.petitioner_id IS NOT NULL;
 
 CREATE OR REPLACE TABLE mart.records AS
 SELECT b.*,
