@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"encoding/hex"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -84,8 +85,9 @@ type converter struct {
 	warns   int64
 	// ids holds a hash of every petition_id converted, to tell the loader whether
 	// duplicates are possible (a hash collision only costs the slower exact path).
-	ids map[uint64]struct{}
-	dup bool
+	ids []uint64
+	// dataLen is each string column's data bytes per full record, as last seen.
+	dataLen [numFields]int
 
 	// per-row scratch
 	vals    [numFields]string
@@ -97,7 +99,7 @@ type converter struct {
 
 func newConverter(m *mapper, key []byte) *converter {
 	c := &converter{m: m, ps: newPseudonymizer(key), rb: array.NewRecordBuilder(memory.DefaultAllocator, stageSchema),
-		hexBuf: make([]byte, 32), ids: map[uint64]struct{}{}}
+		hexBuf: make([]byte, 32)}
 	col := 0
 	for i := 0; i < numFields; i++ {
 		c.builder[i] = c.rb.Field(col)
@@ -113,7 +115,34 @@ func newConverter(m *mapper, key []byte) *converter {
 	}
 	c.rowNum = c.rb.Field(col).(*array.Int64Builder)
 	c.rowHash = c.rb.Field(col + 1).(*array.StringBuilder)
+	c.reserve()
 	return c
+}
+
+// reserve sizes the builders for a whole record up front: growing them a row at a
+// time (reallocate, copy, zero) cost more than the conversion itself. String data
+// is sized from the previous record's actual bytes (a modest guess at first).
+func (c *converter) reserve() {
+	c.rb.Reserve(recordRows)
+	for i := 0; i < numFields; i++ {
+		if sb, ok := c.builder[i].(*array.StringBuilder); ok && c.m.fields[i].mapped {
+			n := c.dataLen[i] + c.dataLen[i]/8
+			if n == 0 {
+				n = recordRows * 8
+			}
+			sb.ReserveData(n)
+		}
+	}
+	c.rowHash.ReserveData(recordRows * 32)
+}
+
+// noteDataLen records each string column's data size before the builders reset.
+func (c *converter) noteDataLen() {
+	for i := 0; i < numFields; i++ {
+		if sb, ok := c.builder[i].(*array.StringBuilder); ok {
+			c.dataLen[i] = sb.DataLen() * recordRows / max(c.n, 1)
+		}
+	}
 }
 
 func (c *converter) release() { c.rb.Release() }
@@ -123,8 +152,11 @@ func (c *converter) flush() arrow.RecordBatch {
 	if c.n == 0 {
 		return nil
 	}
+	c.noteDataLen()
 	c.n = 0
-	return c.rb.NewRecordBatch()
+	rec := c.rb.NewRecordBatch()
+	c.reserve()
+	return rec
 }
 
 func (c *converter) warn(row int64, f int, reason, value string) {
@@ -315,36 +347,20 @@ func (c *converter) append(rowNum int64) {
 	c.rowHash.Append(string(c.hexBuf))
 	c.hashBuf = h
 	c.n++
-	id := xxh3.HashString(c.vals[fPetitionID])
-	if _, seen := c.ids[id]; seen {
-		c.dup = true
-	} else {
-		c.ids[id] = struct{}{}
-	}
+	c.ids = append(c.ids, xxh3.HashString(c.vals[fPetitionID]))
 }
 
 // mayHaveDuplicates merges the converters' id hashes: false means no petition_id
 // occurs twice among them.
 func mayHaveDuplicates(convs []*converter) bool {
-	big := 0
-	for i, c := range convs {
-		if c.dup {
-			return true
-		}
-		if len(c.ids) > len(convs[big].ids) {
-			big = i
-		}
+	var all []uint64
+	for _, c := range convs {
+		all = append(all, c.ids...)
 	}
-	all := convs[big].ids
-	for i, c := range convs {
-		if i == big {
-			continue
-		}
-		for id := range c.ids {
-			if _, seen := all[id]; seen {
-				return true
-			}
-			all[id] = struct{}{}
+	slices.Sort(all)
+	for i := 1; i < len(all); i++ {
+		if all[i] == all[i-1] {
+			return true
 		}
 	}
 	return false
