@@ -508,10 +508,8 @@ func (in *ingester) convert(ctx context.Context, l *loader, rr rowReader, m *map
 	go func() { wg.Wait(); close(recs) }()
 
 	var stageErr error
-	var stageTime time.Duration
 	for rec := range recs {
 		if stageErr == nil {
-			t0 := time.Now()
 			if err := ctx.Err(); err != nil {
 				stageErr = err
 			} else if err := l.stage(ctx, rec); err != nil {
@@ -520,11 +518,9 @@ func (in *ingester) convert(ctx context.Context, l *loader, rr rowReader, m *map
 			} else if afterStageRecord != nil {
 				afterStageRecord()
 			}
-			stageTime += time.Since(t0)
 		}
 		rec.Release()
 	}
-	slog.Debug("staging", "source", l.source, "duckdb_time", stageTime.Round(time.Millisecond))
 	for _, c := range convs {
 		defer c.release()
 	}

@@ -213,6 +213,9 @@ func newMapper(src *config.Source, header []string, globalLoc *time.Location, ex
 		f.mapped = true
 		f.kind = fieldKinds[fi]
 		f.personal = personal[name]
+		if f.personal && f.kind != kString {
+			return nil, fmt.Errorf("source %s: mapping.personal names %s, which is not a text field (only text fields can be pseudonymised)", src.Name, name)
+		}
 		switch {
 		case fm.Const != "":
 			f.isCons, f.cons = true, fm.Const

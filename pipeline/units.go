@@ -85,11 +85,13 @@ func (in *ingester) replaceUnits(ctx context.Context, path string, mapping map[s
 	var units []unitRow
 	seen := map[string]int{}
 	var issues []issue
+	var read int64
 	for {
 		row, num, err := rr.Next()
 		if err != nil {
 			var re *rowError
 			if errors.As(err, &re) {
+				read++
 				issues = append(issues, issue{row: re.row, reason: re.reason, severity: "reject"})
 				continue
 			}
@@ -98,6 +100,7 @@ func (in *ingester) replaceUnits(ctx context.Context, path string, mapping map[s
 			}
 			return 0, fmt.Errorf("units file %s: %w", path, err)
 		}
+		read++
 		u := unitRow{id: cell(row, 0), name: cell(row, 1), parent: cell(row, 2)}
 		if u.id == "" {
 			issues = append(issues, issue{row: num, field: "unit_id", reason: "unit_id is missing", severity: "reject"})
@@ -193,7 +196,7 @@ func (in *ingester) replaceUnits(ctx context.Context, path string, mapping map[s
 		}
 		_, err = conn.ExecContext(ctx, `INSERT INTO ingest_batches (batch_id, source, file, started_at, finished_at, status,
 			rows_read, inserted, rejected, warnings) VALUES (?, 'units', ?, ?, ?, 'ok', ?, ?, ?, ?)`,
-			batchID, path, localNaive(started), localNaive(time.Now()), int64(len(units))+rejects, int64(len(units)), rejects, warns)
+			batchID, path, localNaive(started), localNaive(time.Now()), read, int64(len(units)), rejects, warns)
 		return err
 	})
 	if err != nil {
