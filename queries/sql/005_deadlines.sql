@@ -42,17 +42,19 @@ SELECT d, is_working,
 FROM flagged
 ORDER BY d;
 
--- One row per record of mart.records: the three deadlines plus the record columns the
--- timeliness, acceptance, feedback, supervision and list queries need (so that those need
--- no join back to mart.records on the text key).
+-- One row per record of mart.records: the three deadlines plus the (narrow) record columns
+-- the timeliness, acceptance, feedback and supervision queries need, so that those need no
+-- join back to mart.records on the text key. forwarded = source_type is transferred,
+-- assigned or supervised; leader_owned = leader_owner is not blank.
 CREATE OR REPLACE TABLE mart.record_deadlines AS
 WITH working AS (
     SELECT workday_seq, d FROM mart.calendar WHERE is_working
 ),
 r AS (
-    SELECT source, petition_id, unit_id, known_unit, received_date, accepted_date, closed_date,
-           feedback_date, source_type, listed_supervision, leader_owner, petitioner_id,
-           mass_incident, traced_fault, due_at, feedback_due,
+    SELECT source, petition_id, unit_id, received_date, accepted_date, closed_date,
+           feedback_date, listed_supervision, mass_incident, traced_fault, due_at, feedback_due,
+           source_type IN ('transferred', 'assigned', 'supervised') AS forwarded,
+           leader_owner IS NOT NULL AS leader_owned,
            t_accepted_at, t_closed_at, t_feedback_at, t_source_type,
            t_listed_supervision, t_leader_owner, t_mass_incident, t_traced_fault,
            -- base of the computed handling deadline: acceptance (as of as_of) if any
@@ -61,9 +63,9 @@ r AS (
              + least(coalesce(extension_days, 0), getvariable('max_extension_days')) AS handle_n
     FROM mart.records
 )
-SELECT r.source, r.petition_id, r.unit_id, r.known_unit, r.received_date, r.accepted_date,
-       r.closed_date, r.feedback_date, r.source_type, r.listed_supervision, r.leader_owner,
-       r.petitioner_id, r.mass_incident, r.traced_fault,
+SELECT r.source, r.petition_id, r.unit_id, r.received_date, r.accepted_date,
+       r.closed_date, r.feedback_date, r.forwarded, r.listed_supervision, r.leader_owned,
+       r.mass_incident, r.traced_fault,
        r.t_accepted_at, r.t_closed_at, r.t_feedback_at, r.t_source_type,
        r.t_listed_supervision, r.t_leader_owner, r.t_mass_incident, r.t_traced_fault,
        -- "+ 0 working days" is the base date itself

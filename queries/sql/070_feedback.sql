@@ -12,7 +12,7 @@ by_month AS (
            count(*) FILTER (WHERE feedback_date <= feedback_deadline) AS feedback_on_time
     FROM mart.record_deadlines
     WHERE t_source_type AND t_feedback_at
-      AND source_type IN ('transferred', 'assigned', 'supervised')
+      AND forwarded
       AND feedback_deadline <= getvariable('as_of')
     GROUP BY ALL
 ),

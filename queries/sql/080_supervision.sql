@@ -17,10 +17,10 @@ by_month AS (
                               AND closed_date IS NOT NULL) AS listed_closed,
            count(*) FILTER (WHERE t_listed_supervision AND listed_supervision AND t_closed_at
                               AND closed_date IS NULL AND handle_deadline < getvariable('as_of')) AS listed_overdue,
-           count(*) FILTER (WHERE t_leader_owner AND leader_owner IS NOT NULL) AS leader_owned,
-           count(*) FILTER (WHERE t_leader_owner AND leader_owner IS NOT NULL AND t_closed_at
+           count(*) FILTER (WHERE t_leader_owner AND leader_owned) AS leader_owned,
+           count(*) FILTER (WHERE t_leader_owner AND leader_owned AND t_closed_at
                               AND closed_date IS NOT NULL) AS leader_owned_closed,
-           count(*) FILTER (WHERE t_leader_owner AND leader_owner IS NOT NULL AND t_closed_at
+           count(*) FILTER (WHERE t_leader_owner AND leader_owned AND t_closed_at
                               AND closed_date IS NULL AND handle_deadline < getvariable('as_of')) AS leader_owned_overdue,
            count(*) FILTER (WHERE t_mass_incident AND mass_incident) AS mass_incidents,
            count(*) FILTER (WHERE t_traced_fault AND traced_fault) AS traced_faults
