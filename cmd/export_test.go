@@ -58,6 +58,10 @@ func runCmd(t *testing.T, args ...string) (string, error) {
 }
 
 func TestComputeAndExport(t *testing.T) {
+	// Flags persist in the cobra globals: start and end with defaults (resetFlags is in
+	// ingest_test.go).
+	resetFlags()
+	t.Cleanup(resetFlags)
 	cfgPath, dbPath := exportFixture(t)
 	out, err := runCmd(t, "compute", "--config", cfgPath, "--as-of", "2024-03-31")
 	if err != nil {
