@@ -63,6 +63,7 @@ type BatchResult struct {
 	Unchanged int64
 	Rejected  int64
 	Warnings  int64
+	Deleted   int64 // synthetic source only: records the regenerated data no longer has
 	Duration  time.Duration
 }
 
@@ -383,11 +384,11 @@ func (in *ingester) runBatch(ctx context.Context, src *config.Source, kind, file
 	}
 	tConv := time.Since(started)
 	b.RowsRead, b.Rejected, b.Warnings = st.read, st.rejects, st.warns
-	uc, err := l.upsert(ctx, st.maybeDup)
+	uc, err := l.upsert(ctx, st.maybeDup, src.Kind == "synthetic")
 	if err != nil {
 		return b, err
 	}
-	b.Inserted, b.Updated, b.Unchanged = uc.inserted, uc.updated, uc.unchanged
+	b.Inserted, b.Updated, b.Unchanged, b.Deleted = uc.inserted, uc.updated, uc.unchanged, uc.deleted
 	slog.Debug("batch phases", "source", src.Name, "convert_and_stage", tConv.Round(time.Millisecond), "upsert", (time.Since(started) - tConv).Round(time.Millisecond))
 	b.Warnings += uc.duplicates
 	tz := src.TimeZone
@@ -405,7 +406,7 @@ func (in *ingester) runBatch(ctx context.Context, src *config.Source, kind, file
 		return b, err
 	}
 	slog.Info("batch ingested", "source", src.Name, "file", file, "batch", b.BatchID, "rows_read", b.RowsRead,
-		"inserted", b.Inserted, "updated", b.Updated, "unchanged", b.Unchanged, "rejected", b.Rejected,
+		"inserted", b.Inserted, "updated", b.Updated, "unchanged", b.Unchanged, "deleted", b.Deleted, "rejected", b.Rejected,
 		"warnings", b.Warnings, "took", b.Duration.Round(time.Millisecond))
 	return b, nil
 }

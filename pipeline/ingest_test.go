@@ -473,3 +473,30 @@ func TestMappingMismatchFailsBatchOnly(t *testing.T) {
 		t.Fatal("the good source did not load")
 	}
 }
+
+// The synthetic source is a snapshot: regenerated for a later as-of date, the
+// source's stored rows are exactly the new file's; unchanged, it is skipped.
+func TestSyntheticSnapshot(t *testing.T) {
+	e := newEnv(t)
+	src := config.Source{Name: "syn", Kind: "synthetic", Synthetic: config.Synthetic{Records: 3000, Seed: 3, Years: 2}}
+	e.cfg.AsOf = "2025-06-30"
+	res := e.mustIngest(src)
+	if res.Inserted != 3000 || res.Units <= 0 {
+		t.Fatalf("first: inserted %d, units %d", res.Inserted, res.Units)
+	}
+	mf := e.rows(`SELECT kind, array_to_string(mapped_fields, ',') AS f FROM sources WHERE source = 'syn'`)[0]
+	if mf["kind"] != "synthetic" || len(strings.Split(mf["f"], ",")) != 24 {
+		t.Fatalf("sources row: %v", mf)
+	}
+	if res := e.mustIngest(src); !res.Batches[0].Skipped {
+		t.Fatalf("same as-of: not skipped: %+v", res.Batches[0])
+	}
+	e.cfg.AsOf = "2025-09-30"
+	res = e.mustIngest(src)
+	if n := e.count(`SELECT count(*) FROM petitions WHERE source = 'syn'`); n != 3000 {
+		t.Fatalf("after regenerating: %d rows (deleted %d), want exactly the new 3000", n, res.Batches[0].Deleted)
+	}
+	if n := e.count(`SELECT count(*) FROM petitions WHERE received_date > DATE '2025-09-30'`); n != 0 {
+		t.Fatalf("%d records after the as-of date", n)
+	}
+}

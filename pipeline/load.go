@@ -223,7 +223,7 @@ func (l *loader) addIssues(issues []issue) error {
 
 // counts of one batch's upsert.
 type upsertCounts struct {
-	inserted, updated, unchanged, duplicates int64
+	inserted, updated, unchanged, duplicates, deleted int64
 }
 
 var upsertCols = func() []string {
@@ -244,7 +244,10 @@ var upsertCols = func() []string {
 // one INSERT straight from the Arrow records into petitions. Otherwise the records
 // are copied into the _stage table first: an Arrow view is one stream, read once,
 // and the general path reads the staged rows several times.
-func (l *loader) upsert(ctx context.Context, maybeDup bool) (upsertCounts, error) {
+//
+// snapshot (the synthetic source) means the input is the source's whole content:
+// stored rows of the source that it no longer has are deleted.
+func (l *loader) upsert(ctx context.Context, maybeDup, snapshot bool) (upsertCounts, error) {
 	var c upsertCounts
 	cols := strings.Join(upsertCols, ", ")
 	var existing int64
@@ -322,6 +325,13 @@ func (l *loader) upsert(ctx context.Context, maybeDup bool) (upsertCounts, error
 		return c, err
 	}
 	c.inserted = ni
+	if snapshot && existing > 0 {
+		nd, err := l.execN(ctx, `DELETE FROM petitions WHERE source = ? AND petition_id NOT IN (SELECT petition_id FROM `+src+`)`, l.source)
+		if err != nil {
+			return c, err
+		}
+		c.deleted = nd
+	}
 	c.unchanged = distinct - c.inserted - c.updated
 	return c, nil
 }
