@@ -164,7 +164,7 @@ type GradeBand struct {
 // Target is one planner's target (SPEC §7).
 type Target struct {
 	Unit   string  `yaml:"unit" json:"unit"`     // unit_id or "*"
-	Year   int     `yaml:"year" json:"year"`     // 0 = every year
+	Year   int     `yaml:"year" json:"year"`     // 0 = the as-of year
 	Metric string  `yaml:"metric" json:"metric"` // volume_change_pct or a rate (on_time_rate, ...)
 	Op     string  `yaml:"op" json:"op"`         // <= ceiling, >= floor
 	Value  float64 `yaml:"value" json:"value"`   // percent for volume_change_pct; fraction for rates
