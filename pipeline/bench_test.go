@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"log/slog"
 	"os"
 	"strconv"
 	"testing"
@@ -19,6 +20,9 @@ func BenchmarkIngestVsNative(b *testing.B) {
 		records = v
 	}
 	b.Setenv(PseudonymKeyEnv, testKey)
+	if os.Getenv("XINFANG_BENCH_DEBUG") != "" {
+		slog.SetLogLoggerLevel(slog.LevelDebug)
+	}
 	cfg := config.Default()
 	cfg.AsOf = "2026-03-31"
 	var ours, native float64
