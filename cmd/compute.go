@@ -1,13 +1,16 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/xinfang/xinfang/config"
 	"github.com/xinfang/xinfang/queries"
+	"github.com/xinfang/xinfang/store"
 )
 
 func init() {
@@ -21,39 +24,31 @@ prints each mart table's row count and the time taken. A failure leaves the prev
 marts untouched.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := loadConfig()
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			db, err := openWriter(ctx, cfg, "xinfang compute")
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			asOf := cfg.AsOfDate()
-			res, err := queries.Build(ctx, db.DB, cfg, asOf)
-			if err != nil {
-				return err
-			}
-			w := cmd.OutOrStdout()
-			fmt.Fprintf(w, "as of %s: %d mart tables in %s\n", res.AsOf.Format("2006-01-02"), len(res.Tables), res.Duration.Round(time.Millisecond))
-			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-			for _, t := range res.Tables {
-				fmt.Fprintf(tw, "mart.%s\t%d\t\n", t.Name, t.Rows)
-			}
-			if err := tw.Flush(); err != nil {
-				return err
-			}
-			if steps {
-				fmt.Fprintln(w, "steps:")
-				tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-				for _, s := range res.Steps {
-					fmt.Fprintf(tw, "%s\t%s\t\n", s.File, s.Duration.Round(time.Millisecond))
+			return withWriter(cmd, "xinfang compute", func(ctx context.Context, cfg *config.Config, db *store.DB) error {
+				asOf := cfg.AsOfDate()
+				res, err := queries.Build(ctx, db.DB, cfg, asOf)
+				if err != nil {
+					return err
 				}
-				return tw.Flush()
-			}
-			return nil
+				w := cmd.OutOrStdout()
+				fmt.Fprintf(w, "as of %s: %d mart tables in %s\n", res.AsOf.Format("2006-01-02"), len(res.Tables), res.Duration.Round(time.Millisecond))
+				tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+				for _, t := range res.Tables {
+					fmt.Fprintf(tw, "mart.%s\t%d\t\n", t.Name, t.Rows)
+				}
+				if err := tw.Flush(); err != nil {
+					return err
+				}
+				if steps {
+					fmt.Fprintln(w, "steps:")
+					tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+					for _, s := range res.Steps {
+						fmt.Fprintf(tw, "%s\t%s\t\n", s.File, s.Duration.Round(time.Millisecond))
+					}
+					return tw.Flush()
+				}
+				return nil
+			})
 		},
 	}
 	c.Flags().BoolVar(&steps, "steps", false, "also print the time each SQL file took")

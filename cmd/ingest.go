@@ -1,12 +1,15 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"github.com/xinfang/xinfang/config"
 	"github.com/xinfang/xinfang/pipeline"
+	"github.com/xinfang/xinfang/store"
 )
 
 func init() {
@@ -21,22 +24,14 @@ Rejected records and field warnings go to the rejected table; a file whose conte
 was ingested before (same content hash and source settings) is skipped.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := loadConfig()
-			if err != nil {
+			return withWriter(cmd, "xinfang ingest", func(ctx context.Context, cfg *config.Config, db *store.DB) error {
+				opt.NoProgress = noProgress || !isTerminal()
+				res, err := pipeline.Ingest(ctx, db, cfg, opt)
+				if res != nil {
+					printIngest(cmd, res)
+				}
 				return err
-			}
-			ctx := cmd.Context()
-			db, err := openWriter(ctx, cfg, "xinfang ingest")
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			opt.NoProgress = noProgress || !isTerminal()
-			res, err := pipeline.Ingest(ctx, db, cfg, opt)
-			if res != nil {
-				printIngest(cmd, res)
-			}
-			return err
+			})
 		},
 	}
 	c.Flags().StringSliceVar(&opt.Sources, "source", nil, "only these sources (repeatable)")

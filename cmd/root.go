@@ -94,6 +94,22 @@ func openWriter(ctx context.Context, cfg *config.Config, purpose string) (*store
 	return store.Open(ctx, cfg.Database, store.Options{TimeZone: cfg.TimeZone, Purpose: purpose})
 }
 
+// withWriter loads the config, opens the database for writing (taking the writer
+// lock, named by purpose for a refused second writer) and runs fn.
+func withWriter(cmd *cobra.Command, purpose string, fn func(ctx context.Context, cfg *config.Config, db *store.DB) error) error {
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	db, err := openWriter(ctx, cfg, purpose)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return fn(ctx, cfg, db)
+}
+
 // openReader opens the database read-only (no lock; works beside a running writer
 // only when DuckDB allows it).
 func openReader(ctx context.Context, cfg *config.Config) (*store.DB, error) {

@@ -1,13 +1,16 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/xinfang/xinfang/config"
 	"github.com/xinfang/xinfang/pipeline"
+	"github.com/xinfang/xinfang/store"
 )
 
 func init() {
@@ -21,22 +24,14 @@ synthetic data, so a fresh checkout shows a complete report:
   xinfang run          # then open var/reports/index.html`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := loadConfig()
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			db, err := openWriter(ctx, cfg, "xinfang run")
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			res, err := runRecorded(ctx, db, cfg, "run", opt)
-			if err != nil {
-				return err
-			}
-			printRunSummary(cmd, res)
-			return nil
+			return withWriter(cmd, "xinfang run", func(ctx context.Context, cfg *config.Config, db *store.DB) error {
+				res, err := runRecorded(ctx, db, cfg, "run", opt)
+				if err != nil {
+					return err
+				}
+				printRunSummary(cmd, res)
+				return nil
+			})
 		},
 	}
 	c.Flags().StringSliceVar(&opt.Sources, "source", nil, "only these sources (repeatable)")
