@@ -151,13 +151,14 @@ func selectSources(cfg *config.Config, opt IngestOptions) ([]*config.Source, err
 	for _, s := range opt.Sources {
 		want[s] = true
 	}
+	selecting := len(want) > 0
 	var out []*config.Source
 	for i := range cfg.Sources {
 		s := &cfg.Sources[i]
-		if len(want) > 0 && !want[s.Name] {
+		if selecting && !want[s.Name] {
 			continue
 		}
-		delete(want, s.Name)
+		delete(want, s.Name) // what is left at the end was never configured
 		if opt.Incremental && !s.Incremental {
 			continue
 		}

@@ -1,8 +1,11 @@
 package pipeline
 
 import (
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/xinfang/xinfang/config"
 )
 
 func TestParseTime(t *testing.T) {
@@ -77,5 +80,40 @@ func TestDetectEncoding(t *testing.T) {
 	}
 	if e := detectEncoding("GBK", []byte("abc")); e != "gbk" {
 		t.Error("declared:", e)
+	}
+}
+
+// A --source selection keeps exactly the named sources, in config order, and names the
+// unknown ones; this once let every source after the first named one through.
+func TestSelectSources(t *testing.T) {
+	cfg := config.Default()
+	cfg.Sources = []config.Source{{Name: "a"}, {Name: "b"}, {Name: "c", Incremental: true}}
+	names := func(opt IngestOptions) string {
+		got, err := selectSources(cfg, opt)
+		if err != nil {
+			return "error: " + err.Error()
+		}
+		var n []string
+		for _, s := range got {
+			n = append(n, s.Name)
+		}
+		return strings.Join(n, ",")
+	}
+	for _, tc := range []struct {
+		opt  IngestOptions
+		want string
+	}{
+		{IngestOptions{}, "a,b,c"},
+		{IngestOptions{Sources: []string{"a"}}, "a"},
+		{IngestOptions{Sources: []string{"c", "a"}}, "a,c"},
+		{IngestOptions{Incremental: true}, "c"},
+		{IngestOptions{Sources: []string{"a"}, Incremental: true}, ""},
+	} {
+		if got := names(tc.opt); got != tc.want {
+			t.Errorf("selectSources(%+v) = %q, want %q", tc.opt, got, tc.want)
+		}
+	}
+	if got := names(IngestOptions{Sources: []string{"a", "zz"}}); !strings.Contains(got, "unknown source(s) zz") {
+		t.Errorf("unknown source: %q", got)
 	}
 }
