@@ -60,7 +60,7 @@ func benchCompute(cmd *cobra.Command, cfg *config.Config, records int, dbPath st
 		c.Sources = []config.Source{{Name: "synthetic", Kind: "synthetic",
 			Synthetic: config.Synthetic{Records: records, Seed: 7, Years: 5}}}
 		cfg = &c
-		db, err := store.Open(ctx, dbPath, store.Options{TimeZone: cfg.TimeZone, Purpose: "bench compute"})
+		db, err := store.Open(ctx, dbPath, store.OptionsFor(cfg, "bench compute"))
 		if err != nil {
 			return err
 		}
@@ -76,7 +76,7 @@ func benchCompute(cmd *cobra.Command, cfg *config.Config, records int, dbPath st
 			fmt.Fprintf(out, "database kept at %s\n", dbPath)
 		}
 	}
-	db, err := store.Open(ctx, dbPath, store.Options{TimeZone: cfg.TimeZone, Purpose: "bench compute"})
+	db, err := store.Open(ctx, dbPath, store.OptionsFor(cfg, "bench compute"))
 	if err != nil {
 		return err
 	}

@@ -91,7 +91,7 @@ func setupLogger(cfg *config.Config) {
 
 // openWriter opens the database for writing, taking the writer lock.
 func openWriter(ctx context.Context, cfg *config.Config, purpose string) (*store.DB, error) {
-	return store.Open(ctx, cfg.Database, store.Options{TimeZone: cfg.TimeZone, Purpose: purpose})
+	return store.Open(ctx, cfg.Database, store.OptionsFor(cfg, purpose))
 }
 
 // withWriter loads the config, opens the database for writing (taking the writer
@@ -116,8 +116,13 @@ func openReader(ctx context.Context, cfg *config.Config) (*store.DB, error) {
 	if _, err := os.Stat(cfg.Database); err != nil {
 		return nil, fmt.Errorf("database %s: %w (run `xinfang run` or `xinfang ingest` first)", cfg.Database, err)
 	}
-	return store.Open(ctx, cfg.Database, store.Options{TimeZone: cfg.TimeZone, ReadOnly: true})
+	return store.Open(ctx, cfg.Database, readOnly(store.OptionsFor(cfg, "reader")))
 }
 
 // isTerminal reports whether stderr is a terminal (progress bars only then).
 func isTerminal() bool { return term.IsTerminal(int(os.Stderr.Fd())) }
+
+func readOnly(o store.Options) store.Options {
+	o.ReadOnly = true
+	return o
+}

@@ -24,6 +24,7 @@ type Config struct {
 	Report     Report       `yaml:"report" json:"report"`
 	Jobs       Jobs         `yaml:"jobs" json:"jobs"`
 	Log        LogConfig    `yaml:"log" json:"log"`
+	DuckDB     DuckDB       `yaml:"duckdb" json:"duckdb"`
 	file       string       // path the config was read from ("" = built-in defaults)
 	positions  positionFunc // finds a key's line in the file
 }
@@ -186,6 +187,15 @@ type Jobs struct {
 	Backoff     time.Duration `yaml:"backoff" json:"backoff"`
 	GracePeriod time.Duration `yaml:"grace_period" json:"grace_period"`
 	CatchUp     bool          `yaml:"catch_up" json:"catch_up"`
+}
+
+// DuckDB holds engine settings applied to every connection.
+type DuckDB struct {
+	// MemoryLimit caps DuckDB's memory, e.g. "8GB" (empty = DuckDB's default, 80% of RAM).
+	// Large builds spill to disk beyond it instead of exhausting a shared server.
+	MemoryLimit string `yaml:"memory_limit" json:"memory_limit"`
+	// Threads limits DuckDB's worker threads (0 = one per core).
+	Threads int `yaml:"threads" json:"threads"`
 }
 
 // LogConfig configures structured logging.

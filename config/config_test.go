@@ -87,3 +87,15 @@ func TestEnvOverride(t *testing.T) {
 		t.Fatal(c.Database)
 	}
 }
+
+func TestDuckDBSettingsValidated(t *testing.T) {
+	c, err := Parse("d.yaml", []byte("duckdb:\n  memory_limit: 8GB\n  threads: 2\n"))
+	if err != nil || c.DuckDB.MemoryLimit != "8GB" || c.DuckDB.Threads != 2 {
+		t.Fatalf("got %+v, %v", c.DuckDB, err)
+	}
+	_, err = Parse("d.yaml", []byte("duckdb:\n  memory_limit: lots\n"))
+	var es Errors
+	if !errors.As(err, &es) || es[0].Key != "duckdb.memory_limit" || es[0].Line != 2 {
+		t.Fatalf("got %v", err)
+	}
+}

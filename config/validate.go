@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -287,11 +288,19 @@ func (c *Config) Validate() error {
 	if c.Log.Format != "text" && c.Log.Format != "json" {
 		add(c.errAt("log.format", "want text or json, got %q", c.Log.Format))
 	}
+	if c.DuckDB.Threads < 0 {
+		add(c.errAt("duckdb.threads", "must not be negative"))
+	}
+	if ml := c.DuckDB.MemoryLimit; ml != "" && !memoryLimitRe.MatchString(ml) {
+		add(c.errAt("duckdb.memory_limit", "want a size such as 8GB or 512MB, got %q", ml))
+	}
 	if len(errs) > 0 {
 		return errs
 	}
 	return nil
 }
+
+var memoryLimitRe = regexp.MustCompile(`^(?i)[0-9]+(\.[0-9]+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$`)
 
 func (c *Config) hasGrade(name string) bool {
 	for _, g := range c.Appraisal.Grades {

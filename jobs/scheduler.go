@@ -92,7 +92,7 @@ func New(ctx context.Context, opt Options) (*Scheduler, error) {
 		}
 		scheds[job] = sch
 	}
-	db, err := store.Open(ctx, cfg.Database, store.Options{TimeZone: cfg.TimeZone, Purpose: opt.Purpose})
+	db, err := store.Open(ctx, cfg.Database, store.OptionsFor(cfg, opt.Purpose))
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/duckdb/duckdb-go/v2"
+
+	"github.com/xinfang/xinfang/config"
 )
 
 // DB is an open DuckDB file with its writer lock (when opened for writing).
@@ -28,6 +30,15 @@ type Options struct {
 	TimeZone string // session TimeZone, e.g. Asia/Shanghai
 	ReadOnly bool   // readers skip the writer lock and migrations
 	Purpose  string // recorded in the lock file so a refused writer can name the holder
+	// MemoryLimit and Threads are DuckDB settings applied to every connection
+	// (empty/0 = DuckDB's defaults).
+	MemoryLimit string
+	Threads     int
+}
+
+// OptionsFor returns the open options the configuration asks for.
+func OptionsFor(cfg *config.Config, purpose string) Options {
+	return Options{TimeZone: cfg.TimeZone, Purpose: purpose, MemoryLimit: cfg.DuckDB.MemoryLimit, Threads: cfg.DuckDB.Threads}
 }
 
 // Open opens (creating if needed) the DuckDB file at path. A writing open takes the
@@ -58,11 +69,22 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		dsn += "?access_mode=READ_ONLY"
 	}
 	tz := opt.TimeZone
+	// Every pooled connection gets the same zone, so date arithmetic in SQL
+	// (current_date, casts of TIMESTAMPTZ) is in local time.
+	settings := []string{"SET TimeZone = '" + strings.ReplaceAll(tz, "'", "") + "'"}
+	if opt.MemoryLimit != "" {
+		settings = append(settings, "SET memory_limit = '"+strings.ReplaceAll(opt.MemoryLimit, "'", "")+"'")
+	}
+	if opt.Threads > 0 {
+		settings = append(settings, fmt.Sprintf("SET threads = %d", opt.Threads))
+	}
 	connector, err := duckdb.NewConnector(dsn, func(execer driver.ExecerContext) error {
-		// Every pooled connection gets the same zone, so date arithmetic in SQL
-		// (current_date, casts of TIMESTAMPTZ) is in local time.
-		_, err := execer.ExecContext(ctx, "SET TimeZone = '"+strings.ReplaceAll(tz, "'", "")+"'", nil)
-		return err
+		for _, s := range settings {
+			if _, err := execer.ExecContext(ctx, s, nil); err != nil {
+				return fmt.Errorf("%s: %w", s, err)
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		lock.Release()

@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -54,18 +56,38 @@ func TestSecondWriterRefusedNamingHolder(t *testing.T) {
 	if !errors.Is(err, ErrLocked) {
 		t.Fatalf("second open: %v, want ErrLocked", err)
 	}
-	if got := err.Error(); !contains(got, "first writer") || !contains(got, "pid") {
+	if got := err.Error(); !strings.Contains(got, "first writer") || !strings.Contains(got, "pid") {
 		t.Fatalf("message does not name the holder: %s", got)
 	}
 }
 
-func contains(s, sub string) bool { return len(s) >= len(sub) && (s == sub || indexOf(s, sub) >= 0) }
-
-func indexOf(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
+func TestEngineSettingsApplyToEveryConnection(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "x.duckdb"), Options{MemoryLimit: "1GB", Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	// Two connections at once, so the pool must open a second one through the init.
+	c1, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c1.Close()
+	c2, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	for _, c := range []*sql.Conn{c1, c2} {
+		var threads int64
+		var mem string
+		if err := c.QueryRowContext(ctx, "SELECT current_setting('threads'), current_setting('memory_limit')").Scan(&threads, &mem); err != nil {
+			t.Fatal(err)
+		}
+		// DuckDB reports 1GB as "953.6 MiB" (1e9 bytes in binary units).
+		if threads != 1 || !strings.Contains(mem, "953") {
+			t.Errorf("threads = %d, memory_limit = %q", threads, mem)
 		}
 	}
-	return -1
 }
