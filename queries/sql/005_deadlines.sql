@@ -84,3 +84,14 @@ LEFT JOIN mart.calendar cb ON getvariable('day_basis') = 'working' AND cb.d = r.
 LEFT JOIN working wa ON wa.workday_seq = cr.workday_seq + getvariable('accept_days')
 LEFT JOIN working wh ON wh.workday_seq = cb.workday_seq + r.handle_n
 LEFT JOIN working wf ON wf.workday_seq = cr.workday_seq + getvariable('feedback_days');
+
+-- Every month inside every period of mart.periods, mapped to that period. Unlike
+-- mart.period_months (which starts at the data's first month) it also covers the months of
+-- the first quarter and year before that month: a deadline (a source's due_at /
+-- feedback_due) or a closure dated before the first received month still "falls in" the
+-- first quarter and year, whose rows exist. Later months of the as-of quarter/year are
+-- covered too but never hit (deadlines and closures counted are ≤ as_of).
+CREATE OR REPLACE TABLE mart.deadline_period_months AS
+SELECT CAST(m AS DATE) AS month_start, p.period_type, p.period
+FROM mart.periods p,
+     unnest(generate_series(CAST(p.period_start AS TIMESTAMP), CAST(p.period_end AS TIMESTAMP), INTERVAL 1 MONTH)) AS g(m);

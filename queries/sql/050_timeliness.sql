@@ -11,7 +11,7 @@
 -- basis.
 --
 -- Shape: aggregate per (unit, month), map months to their month/quarter/year with
--- mart.period_months, add up over mart.unit_scope, then fill the full grid mart.row_keys.
+-- mart.deadline_period_months, add up over mart.unit_scope, then fill the full grid mart.row_keys.
 -- The median cannot be added up, so it is read off a histogram of handling days per output
 -- row (cumulative counts up to the middle positions). To keep that cheap on large data the
 -- histogram is keyed by small integers: kid per output unit row (a unit without descendants
@@ -44,7 +44,7 @@ den AS (
            sum(x.due) AS due, sum(x.on_time) AS on_time, sum(x.late_closed) AS late_closed,
            sum(x.overdue_open) AS overdue_open
     FROM den_month x
-    JOIN mart.period_months pm ON pm.month_start = x.month_start
+    JOIN mart.deadline_period_months pm ON pm.month_start = x.month_start
     JOIN mart.unit_scope s ON s.member_unit_id = x.unit_id
     GROUP BY ALL
 ),
@@ -68,7 +68,7 @@ scope_i AS (
     FROM mart.unit_scope s JOIN ks USING (unit_id, rollup)
 ),
 months_i AS (
-    SELECT pm.month_start, ps.pid FROM mart.period_months pm JOIN ps USING (period_type, period)
+    SELECT pm.month_start, ps.pid FROM mart.deadline_period_months pm JOIN ps USING (period_type, period)
 ),
 hist_month AS (
     SELECT unit_id, CAST(date_trunc('month', closed_date) AS DATE) AS month_start,

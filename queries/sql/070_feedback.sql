@@ -20,7 +20,7 @@ agg AS (
     SELECT s.unit_id, s.rollup, pm.period_type, pm.period,
            sum(x.feedback_due) AS feedback_due, sum(x.feedback_on_time) AS feedback_on_time
     FROM by_month x
-    JOIN mart.period_months pm ON pm.month_start = x.month_start
+    JOIN mart.deadline_period_months pm ON pm.month_start = x.month_start
     JOIN mart.unit_scope s ON s.member_unit_id = x.unit_id
     GROUP BY ALL
 )

@@ -1,0 +1,418 @@
+#!/usr/bin/env python3
+"""Independent implementation of SPEC §3–6 (deadlines, timeliness, acceptance, feedback,
+veto, appraisal) in plain Python, written from SPEC's text (not from queries/sql).
+
+usage: spec_b.py --petitions P.csv --units U.csv --as-of YYYY-MM-DD --out DIR
+                 [--product-exports DIR]   # repeat.csv, closure.csv, volume.csv for appraisal
+
+Assumes one CSV source with the canonical column names (every field mapped, so every
+metric is tracked) and the default config (calendar days, accept 15, handle 60,
+feedback 60, extension cap 30, basis 'due', default veto rules and appraisal table).
+Writes timeliness.csv, acceptance.csv, feedback.csv, veto.csv, appraisal.csv to --out.
+"""
+import argparse
+import csv
+import datetime as dt
+import os
+import re
+from zoneinfo import ZoneInfo
+
+TZ = ZoneInfo("Asia/Shanghai")
+ACCEPT_DAYS, HANDLE_DAYS, FEEDBACK_DAYS, MAX_EXT = 15, 60, 60, 30
+FORWARDED = {"transferred", "assigned", "supervised"}
+ALIASES = {
+    "source_type": {"self": "self", "transferred": "transferred", "assigned": "assigned",
+                    "supervised": "supervised", "本级受理": "self", "上级转送": "transferred",
+                    "上级交办": "assigned", "上级督办": "supervised"},
+    "justified": {"justified": "justified", "partly": "partly", "unjustified": "unjustified",
+                  "undetermined": "undetermined", "合理": "justified", "部分合理": "partly",
+                  "不合理": "unjustified", "未认定": "undetermined"},
+}
+VETO_RULES = [  # id, metric, op, threshold, scope
+    ("justified_complaints_unit", "justified_complaints", ">=", 3, "unit"),
+    ("justified_complaints_handler", "justified_complaints", ">=", 3, "handler"),
+    ("mass_incident_unit", "mass_incident", ">=", 1, "unit"),
+]
+INDICATORS = [  # id, weight, target, direction, k
+    ("on_time_rate", 25, 100, "higher", 0.5),
+    ("acceptance_rate", 10, 100, "higher", 0.5),
+    ("repeat_rate", 20, 10, "lower", 1),
+    ("first_contact_rate", 15, 90, "higher", 0.5),
+    ("feedback_rate", 10, 100, "higher", 0.5),
+    ("followup_rate", 5, 100, "higher", 0.25),
+    ("satisfaction_rate", 10, 90, "higher", 0.5),
+    ("yoy_pct", 5, 0, "lower", 0.25),
+]
+GRADES = [("优秀", 90), ("良好", 80), ("合格", 60), ("不合格", float("-inf"))]
+GRADE_CAP = "合格"
+MIN_N = 5
+
+DT_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
+
+
+def parse_dt(s):
+    """A local datetime (Asia/Shanghai) or None. Naive = local; offset converted."""
+    s = (s or "").strip()
+    if not s:
+        return None
+    m = DT_RE.match(s)
+    if not m:
+        return None
+    y, mo, d, hh, mi, ss, off = m.groups()
+    try:
+        t = dt.datetime(int(y), int(mo), int(d), int(hh or 0), int(mi or 0), int(ss or 0))
+    except ValueError:
+        return None
+    if off:
+        if off == "Z":
+            tz = dt.timezone.utc
+        else:
+            sign = 1 if off[0] == "+" else -1
+            o = off[1:].replace(":", "")
+            tz = dt.timezone(sign * dt.timedelta(hours=int(o[:2]), minutes=int(o[2:])))
+        return t.replace(tzinfo=tz).astimezone(TZ).replace(tzinfo=None)
+    return t
+
+
+def pdate(s):
+    t = parse_dt(s)
+    return t.date() if t else None
+
+
+def month_start(d):
+    return dt.date(d.year, d.month, 1)
+
+
+def add_months(d, n):
+    m = d.month - 1 + n
+    return dt.date(d.year + m // 12, m % 12 + 1, 1)
+
+
+def period_keys(d):
+    return [("month", "%04d-%02d" % (d.year, d.month)),
+            ("quarter", "%04d-Q%d" % (d.year, (d.month - 1) // 3 + 1)),
+            ("year", "%04d" % d.year)]
+
+
+def load_records(path, as_of):
+    raw = {}
+    order = 0
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        for r in csv.DictReader(f):
+            order += 1
+            pid = (r.get("petition_id") or "").strip()
+            rec_at = parse_dt(r.get("received_at"))
+            unit = (r.get("unit_id") or "").strip()
+            if not pid or rec_at is None or not unit:
+                continue  # rejected
+            upd = parse_dt(r.get("updated_at"))
+            prev = raw.get(pid)
+            if prev is not None:
+                pu = prev[0]
+                # later updated_at wins, else the later row
+                if pu is not None and upd is not None and upd < pu:
+                    continue
+            raw[pid] = (upd, order, r, rec_at, unit)
+    recs = []
+    for pid, (upd, _, r, rec_at, unit) in raw.items():
+        rd = rec_at.date()
+        if rd > as_of:
+            continue
+
+        def ev(name):
+            x = pdate(r.get(name))
+            return x if x is not None and x <= as_of else None
+
+        ext_s = (r.get("extension_days") or "").strip()
+        try:
+            ext = int(ext_s)
+            if ext < 0:
+                ext = 0
+            ext = min(ext, MAX_EXT)
+        except ValueError:
+            ext = 0
+        recs.append(dict(
+            pid=pid, unit=unit, received=rd,
+            accepted=ev("accepted_at"), closed=ev("closed_at"), feedback=ev("feedback_at"),
+            due_at=pdate(r.get("due_at")), feedback_due=pdate(r.get("feedback_due")), ext=ext,
+            source_type=ALIASES["source_type"].get((r.get("source_type") or "").strip()),
+            justified=ALIASES["justified"].get((r.get("justified") or "").strip()),
+            handler=(r.get("handler_id") or "").strip(),
+            mass=(r.get("mass_incident") or "").strip().lower() in ("true", "1", "yes", "是"),
+        ))
+    for x in recs:
+        x["accept_dl"] = x["received"] + dt.timedelta(days=ACCEPT_DAYS)
+        if x["due_at"] is not None:
+            x["handle_dl"] = x["due_at"]
+        else:
+            base = x["accepted"] if x["accepted"] is not None else x["received"]
+            x["handle_dl"] = base + dt.timedelta(days=HANDLE_DAYS + min(x["ext"], MAX_EXT))
+        x["feedback_dl"] = x["feedback_due"] if x["feedback_due"] is not None else x["received"] + dt.timedelta(days=FEEDBACK_DAYS)
+    return recs
+
+
+def load_units(path):
+    units = {}
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        for r in csv.DictReader(f):
+            units[r["unit_id"].strip()] = dict(parent=(r.get("parent_id") or "").strip(),
+                                               level=r["level"].strip(), sector=r["sector"].strip())
+    return units
+
+
+def scopes_of(unit, units):
+    """Output keys (unit_id, rollup) a record of `unit` counts under."""
+    out = [("ALL", True)]
+    if unit not in units:
+        return out
+    out.append((unit, False))
+    seen = set()
+    u = unit
+    while u in units and u not in seen:
+        seen.add(u)
+        out.append((u, True))
+        u = units[u]["parent"]
+    return out
+
+
+def build_periods(recs, as_of):
+    first = month_start(min(x["received"] for x in recs)) if recs else month_start(as_of)
+    ps = []
+    m = first
+    while m <= as_of:
+        end = add_months(m, 1) - dt.timedelta(days=1)
+        ps.append(("month", "%04d-%02d" % (m.year, m.month), m, end))
+        m = add_months(m, 1)
+    q = dt.date(first.year, (first.month - 1) // 3 * 3 + 1, 1)
+    while q <= as_of:
+        end = add_months(q, 3) - dt.timedelta(days=1)
+        ps.append(("quarter", "%04d-Q%d" % (q.year, (q.month - 1) // 3 + 1), q, end))
+        q = add_months(q, 3)
+    for y in range(first.year, as_of.year + 1):
+        ps.append(("year", "%04d" % y, dt.date(y, 1, 1), dt.date(y, 12, 31)))
+    return ps
+
+
+def fmt(v):
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return repr(v)
+    return str(v)
+
+
+def rate(n, d):
+    return n / d if d else None
+
+
+def median(xs):
+    if not xs:
+        return None
+    xs = sorted(xs)
+    n = len(xs)
+    if n % 2:
+        return float(xs[n // 2])
+    return (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--petitions", required=True)
+    ap.add_argument("--units", required=True)
+    ap.add_argument("--as-of", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--product-exports")
+    a = ap.parse_args()
+    as_of = dt.date.fromisoformat(a.as_of)
+    units = load_units(a.units)
+    recs = load_records(a.petitions, as_of)
+    periods = build_periods(recs, as_of)
+    pset = {(pt, p) for pt, p, _, _ in periods}
+    keys = [("ALL", True)] + [(u, r) for u in sorted(units) for r in (False, True)]
+    os.makedirs(a.out, exist_ok=True)
+
+    from collections import defaultdict
+    agg = defaultdict(lambda: defaultdict(int))  # (unit,rollup,pt,p) -> counter
+    hd = defaultdict(list)
+
+    def add(x, d, name, inc=1):
+        for sk in scopes_of(x["unit"], units):
+            for pt, p in period_keys(d):
+                if (pt, p) in pset:
+                    agg[sk + (pt, p)][name] += inc
+
+    for x in recs:
+        dl = x["handle_dl"]
+        if dl <= as_of:
+            add(x, dl, "due")
+            if x["closed"] is None:
+                add(x, dl, "overdue_open")
+            elif x["closed"] <= dl:
+                add(x, dl, "on_time")
+            else:
+                add(x, dl, "late_closed")
+        if x["closed"] is not None:
+            add(x, x["closed"], "closed")
+            for sk in scopes_of(x["unit"], units):
+                for pt, p in period_keys(x["closed"]):
+                    if (pt, p) in pset:
+                        hd[sk + (pt, p)].append((x["closed"] - x["received"]).days)
+        adl = x["accept_dl"]
+        if adl <= as_of:
+            add(x, adl, "accept_due")
+            if x["accepted"] is not None and x["accepted"] <= adl:
+                add(x, adl, "accepted_on_time")
+        if x["source_type"] in FORWARDED:
+            fdl = x["feedback_dl"]
+            if fdl <= as_of:
+                add(x, fdl, "feedback_due")
+                if x["feedback"] is not None and x["feedback"] <= fdl:
+                    add(x, fdl, "feedback_on_time")
+
+    head = ["unit_id", "rollup", "period_type", "period", "period_start", "period_end", "complete"]
+    tables = {
+        "timeliness": ["due", "on_time", "late_closed", "overdue_open", "on_time_rate", "closed", "median_handling_days"],
+        "acceptance": ["accept_due", "accepted_on_time", "acceptance_rate"],
+        "feedback": ["feedback_due", "feedback_on_time", "feedback_rate"],
+    }
+    mine = {}  # (table, unit, rollup, pt, p) -> dict
+    for t, cols in tables.items():
+        with open(os.path.join(a.out, t + ".csv"), "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(head + cols)
+            for u, ru in keys:
+                for pt, p, ps, pe in periods:
+                    c = agg[(u, ru, pt, p)]
+                    if t == "timeliness":
+                        v = dict(due=c["due"], on_time=c["on_time"], late_closed=c["late_closed"],
+                                 overdue_open=c["overdue_open"], on_time_rate=rate(c["on_time"], c["due"]),
+                                 closed=c["closed"], median_handling_days=median(hd.get((u, ru, pt, p))))
+                    elif t == "acceptance":
+                        v = dict(accept_due=c["accept_due"], accepted_on_time=c["accepted_on_time"],
+                                 acceptance_rate=rate(c["accepted_on_time"], c["accept_due"]))
+                    else:
+                        v = dict(feedback_due=c["feedback_due"], feedback_on_time=c["feedback_on_time"],
+                                 feedback_rate=rate(c["feedback_on_time"], c["feedback_due"]))
+                    mine[(t, u, ru, pt, p)] = v
+                    w.writerow([fmt(x) for x in [u, ru, pt, p, ps.isoformat(), pe.isoformat(), pe <= as_of]]
+                               + [fmt(v[k]) for k in cols])
+
+    # ---- veto (§5) ----
+    years = [int(p) for pt, p, _, _ in periods if pt == "year"]
+    vu = defaultdict(int)  # (scope, subject, year, metric) -> value
+    handlers = set()
+    for x in recs:
+        if x["handler"]:
+            handlers.add(x["handler"])
+        if x["justified"] in ("justified", "partly") and x["closed"] is not None:
+            if x["unit"] in units:
+                vu[("unit", x["unit"], x["closed"].year, "justified_complaints")] += 1
+            if x["handler"]:
+                vu[("handler", x["handler"], x["closed"].year, "justified_complaints")] += 1
+        if x["mass"]:
+            if x["unit"] in units:
+                vu[("unit", x["unit"], x["received"].year, "mass_incident")] += 1
+            if x["handler"]:
+                vu[("handler", x["handler"], x["received"].year, "mass_incident")] += 1
+    vetoed = set()  # (unit, year)
+    with open(os.path.join(a.out, "veto.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["scope", "subject_id", "year", "rule_id", "metric", "op", "value", "threshold", "triggered"])
+        for rid, metric, op, th, scope in VETO_RULES:
+            subjects = sorted(units) if scope == "unit" else sorted(handlers)
+            for s in subjects:
+                for y in years:
+                    v = vu[(scope, s, y, metric)]
+                    trig = v >= th
+                    if trig and scope == "unit":
+                        vetoed.add((s, y))
+                    w.writerow([scope, s, y, rid, metric, op, v, fmt(float(th)), fmt(trig)])
+
+    # ---- appraisal (§6) ----
+    if not a.product_exports:
+        return
+    ext = {}
+    for t in ("repeat", "closure", "volume"):
+        with open(os.path.join(a.product_exports, t + ".csv"), newline="", encoding="utf-8") as f:
+            for r in csv.DictReader(f):
+                if r["rollup"] == "false":
+                    ext[(t, r["unit_id"], r["period_type"], r["period"])] = r
+
+    def num(s):
+        return None if s is None or s == "" else float(s)
+
+    rows = []
+    for u in sorted(units):
+        for pt, p, ps, pe in periods:
+            if pt == "month":
+                continue
+            tl = mine[("timeliness", u, False, pt, p)]
+            ac = mine[("acceptance", u, False, pt, p)]
+            fb = mine[("feedback", u, False, pt, p)]
+            rp = ext[("repeat", u, pt, p)]
+            cl = ext[("closure", u, pt, p)]
+            vo = ext[("volume", u, pt, p)]
+            pct = lambda r: None if r is None else r * 100
+            vals = {
+                "on_time_rate": (pct(tl["on_time_rate"]), tl["due"]),
+                "acceptance_rate": (pct(ac["acceptance_rate"]), ac["accept_due"]),
+                "repeat_rate": (pct(num(rp["repeat_rate"])), num(rp["petitions"])),
+                "first_contact_rate": (pct(num(cl["first_contact_rate"])), num(cl["first_contact_closed"])),
+                "feedback_rate": (pct(fb["feedback_rate"]), fb["feedback_due"]),
+                "followup_rate": (pct(num(cl["followup_rate"])), num(cl["closed"])),
+                "satisfaction_rate": (pct(num(cl["satisfaction_rate"])), num(cl["rated"])),
+                "yoy_pct": (num(vo["yoy_pct"]), num(vo["yoy_base"])),
+            }
+            sp = sw = 0.0
+            navail = 0
+            for iid, wgt, tgt, direction, k in INDICATORS:
+                v, den = vals[iid]
+                if v is None or den is None or den < MIN_N:
+                    continue
+                navail += 1
+                if direction == "higher":
+                    pts = max(0.0, wgt - k * max(0.0, tgt - v))
+                else:
+                    pts = max(0.0, wgt - k * max(0.0, v - tgt))
+                sp += pts
+                sw += wgt
+            score = round(100 * sp / sw, 9) if sw > 0 else None
+            grade = None
+            if score is not None:
+                for g, mn in GRADES:
+                    if score >= mn:
+                        grade = g
+                        break
+            veto = (u, ps.year) in vetoed
+            final = grade
+            names = [g for g, _ in GRADES]
+            if veto and grade is not None and names.index(grade) < names.index(GRADE_CAP):
+                final = GRADE_CAP
+            rows.append(dict(unit_id=u, rollup=False, period_type=pt, period=p, period_start=ps.isoformat(),
+                             period_end=pe.isoformat(), complete=pe <= as_of, sector=units[u]["sector"],
+                             level=units[u]["level"], peer_group=units[u]["sector"] + "/" + units[u]["level"],
+                             score=score, grade=grade, veto=veto, final_grade=final, eligible_for_awards=not veto,
+                             rank=None, peer_size=None, indicators_available=navail))
+    groups = defaultdict(list)
+    for r in rows:
+        groups[(r["period_type"], r["period"], r["peer_group"])].append(r)
+    for g in groups.values():
+        scored = [r for r in g if r["score"] is not None]
+        for r in g:
+            r["peer_size"] = len(scored)
+        for r in scored:
+            r["rank"] = 1 + sum(1 for o in scored if o["score"] > r["score"])
+    cols = ["unit_id", "rollup", "period_type", "period", "period_start", "period_end", "complete", "sector",
+            "level", "peer_group", "score", "grade", "veto", "final_grade", "eligible_for_awards", "rank",
+            "peer_size", "indicators_available"]
+    with open(os.path.join(a.out, "appraisal.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(cols)
+        for r in rows:
+            w.writerow([fmt(r[c]) for c in cols])
+
+
+if __name__ == "__main__":
+    main()
