@@ -89,3 +89,26 @@ func TestClosureNotTracked(t *testing.T) {
 	}
 	f.eqFloat(1, cl("first_contact_rate", "C", false, "2024-01"))
 }
+
+// A closure dated before the data's first month (bad source data: closed before received) has
+// no month row, but its quarter and year rows exist and SPEC counts closures "per period of
+// closure", so it counts there. Found by scripts/crosscheck (spec_a.py).
+func TestClosureBeforeFirstMonth(t *testing.T) {
+	f := newFixture(t)
+	f.units(U{ID: "C"})
+	f.source("s1", "closed_at", "petitioner_id", "satisfaction")
+	f.add(
+		// First receipt 2024-02-03, so the periods are 2024-02.. (months), 2024-Q1.., 2024.
+		// b1 closed 2024-01-20, before it was received: quarter 2024-Q1 and year 2024.
+		P{ID: "b1", Unit: "C", Received: "2024-02-03", Petitioner: "a", Closed: "2024-01-20", Satisfaction: "satisfied"},
+		// b2 closed 2024-02-10: month 2024-02, 2024-Q1, 2024.
+		P{ID: "b2", Unit: "C", Received: "2024-02-05", Petitioner: "c", Closed: "2024-02-10", Satisfaction: "unsatisfied"},
+	)
+	f.build("2024-03-31")
+	f.eqInt(1, cl("closed", "C", false, "2024-02"))
+	// Q1 and 2024: b1 + b2 = 2; rated 2, satisfied 1 -> 0.5.
+	f.eqInt(2, cl("closed", "C", false, "2024-Q1"))
+	f.eqInt(2, cl("closed", "ALL", true, "2024"))
+	f.eqFloat(0.5, cl("satisfaction_rate", "C", true, "2024-Q1"))
+	f.eqInt(0, "SELECT count(*) FROM mart.closure WHERE period = '2024-01'")
+}

@@ -38,7 +38,13 @@ SELECT s.unit_id, s.rollup, pm.period_type, pm.period,
     sum(basically) AS basically, sum(justified) AS justified, sum(partly) AS partly
 FROM clo_um um
 JOIN mart.unit_scope s ON s.member_unit_id = um.unit_id
-JOIN mart.period_months pm ON pm.month_start = um.month_start
+-- Period labels from the closure month itself, not mart.period_months: a closure dated before
+-- the data's first month (closed before received) has no month row but still counts in its
+-- quarter and year rows; labels without a row are dropped by the LEFT JOIN onto row_keys.
+CROSS JOIN LATERAL (VALUES
+    ('month', strftime(um.month_start, '%Y-%m')),
+    ('quarter', strftime(um.month_start, '%Y') || '-Q' || quarter(um.month_start)),
+    ('year', strftime(um.month_start, '%Y'))) pm(period_type, period)
 GROUP BY ALL;
 
 CREATE OR REPLACE TABLE mart.closure AS
