@@ -408,6 +408,22 @@ func (s *site) trendTable(from string, d *data, ids []string, name string) *tabl
 }
 
 // monthlyRateChart draws one or more ALL-unit monthly rates as percentages.
+// monthlyRateSection is a section holding one monthly rate chart, or "not computed"
+// when none of its mart tables exist yet.
+func (s *site) monthlyRateSection(title, id string, d *data, lines ...[2]string) (*section, error) {
+	sec := &section{Title: title}
+	b, ok, err := s.monthlyRateChart(id, d, lines...)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		sec.Charts = append(sec.Charts, b)
+	} else {
+		sec.Missing = s.c.T("not_computed")
+	}
+	return sec, nil
+}
+
 func (s *site) monthlyRateChart(id string, d *data, lines ...[2]string) (chartBlock, bool, error) {
 	var months []string
 	seen := map[string]bool{}
@@ -477,15 +493,9 @@ func (s *site) missingTables(d *data, tables ...string) string {
 
 func (s *site) repeatPage(d *data) (*page, error) {
 	p := &page{Path: "repeat.html", Title: s.c.T("nav.repeat"), NavKey: "nav.repeat"}
-	sec := &section{Title: s.c.T("rp.monthly")}
-	b, ok, err := s.monthlyRateChart("rp-monthly", d, [2]string{"repeat", "repeat_rate"}, [2]string{"closure", "not_ceased_rate"}, [2]string{"closure", "first_contact_rate"})
+	sec, err := s.monthlyRateSection(s.c.T("rp.monthly"), "rp-monthly", d, [2]string{"repeat", "repeat_rate"}, [2]string{"closure", "not_ceased_rate"}, [2]string{"closure", "first_contact_rate"})
 	if err != nil {
 		return nil, err
-	}
-	if ok {
-		sec.Charts = append(sec.Charts, b)
-	} else {
-		sec.Missing = s.c.T("not_computed")
 	}
 	sec.Note = s.c.T("rp.censor")
 	p.Sections = append(p.Sections, sec)
@@ -503,15 +513,9 @@ func (s *site) repeatPage(d *data) (*page, error) {
 
 func (s *site) timelinessPage(d *data) (*page, error) {
 	p := &page{Path: "timeliness.html", Title: s.c.T("nav.timeliness"), NavKey: "nav.timeliness"}
-	sec := &section{Title: s.c.T("tl.monthly")}
-	b, ok, err := s.monthlyRateChart("tl-monthly", d, [2]string{"timeliness", "on_time_rate"}, [2]string{"acceptance", "acceptance_rate"})
+	sec, err := s.monthlyRateSection(s.c.T("tl.monthly"), "tl-monthly", d, [2]string{"timeliness", "on_time_rate"}, [2]string{"acceptance", "acceptance_rate"})
 	if err != nil {
 		return nil, err
-	}
-	if ok {
-		sec.Charts = append(sec.Charts, b)
-	} else {
-		sec.Missing = s.c.T("not_computed")
 	}
 	p.Sections = append(p.Sections, sec)
 	units := &section{Title: s.c.T("tl.units") + " " + s.year, Missing: s.missingTables(d, "timeliness")}
@@ -587,15 +591,9 @@ func (s *site) boolCell(r row, k string) cell {
 
 func (s *site) feedbackPage(d *data) (*page, error) {
 	p := &page{Path: "feedback.html", Title: s.c.T("nav.feedback"), NavKey: "nav.feedback"}
-	sec := &section{Title: s.c.T("fb.monthly")}
-	b, ok, err := s.monthlyRateChart("fb-monthly", d, [2]string{"feedback", "feedback_rate"})
+	sec, err := s.monthlyRateSection(s.c.T("fb.monthly"), "fb-monthly", d, [2]string{"feedback", "feedback_rate"})
 	if err != nil {
 		return nil, err
-	}
-	if ok {
-		sec.Charts = append(sec.Charts, b)
-	} else {
-		sec.Missing = s.c.T("not_computed")
 	}
 	p.Sections = append(p.Sections, sec)
 	units := &section{Title: s.c.T("fb.units") + " " + s.year, Missing: s.missingTables(d, "feedback")}
