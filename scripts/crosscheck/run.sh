@@ -38,5 +38,7 @@ for a in "${asofs[@]}"; do
   done
   python3 "$here/spec_a.py" "$work/messy.csv" "$work/gen/units.csv" "$work/spec-$a" --as-of "$a"
   python3 "$here/compare.py" "$out" "$work/spec-$a" || rc=1
+  "$bin" export trend --format csv --config "$work/cfg.yaml" >"$out/trend.csv"
+  python3 "$here/trend_check.py" "$out/volume.csv" "$out/trend.csv" || rc=1
 done
 exit $rc
