@@ -7,8 +7,8 @@
 -- day after base (a non-working base makes the next working day day 1). One equi-join per
 -- deadline, no per-row loops.
 --
--- Working day: Monday–Friday not listed as a holiday, plus any day listed as a make-up
--- working day (调休, kind 'workday') in the holiday file.
+-- Working day: Monday–Friday not listed as a holiday, plus any weekend day listed as a
+-- make-up working day (调休, kind 'workday') in the holiday file.
 
 CREATE OR REPLACE TABLE mart.calendar AS
 WITH bounds AS (
@@ -33,8 +33,10 @@ marks AS (
 ),
 flagged AS (
     SELECT days.d,
-           coalesce(m.is_makeup, false)
-             OR (isodow(days.d) <= 5 AND NOT coalesce(m.is_holiday, false)) AS is_working
+           -- a weekday listed as both holiday and workday is a holiday; a weekend day
+           -- listed as both works (METRICS.md, Working days)
+           CASE WHEN isodow(days.d) <= 5 THEN NOT coalesce(m.is_holiday, false)
+                ELSE coalesce(m.is_makeup, false) END AS is_working
     FROM days LEFT JOIN marks m ON m.d = days.d
 )
 SELECT d, is_working,
