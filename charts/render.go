@@ -122,7 +122,7 @@ func renderQuarter(ctx context.Context, db *sql.DB, cfg *config.Config, opt Opti
 	if end.After(asOf) {
 		return 0, dir, fmt.Errorf("quarter %s is not over yet (it ends %s, the as-of date is %s)", opt.Quarter, end.Format("2006-01-02"), asOf.Format("2006-01-02"))
 	}
-	restore := martsAsOf(ctx, db, opt.AsOf)
+	restore := MartsAsOf(ctx, db, opt.AsOf)
 	if _, err := queries.Build(ctx, db, cfg, end); err != nil {
 		return 0, dir, fmt.Errorf("quarterly review: rebuild marts as of %s (needs the database open for writing): %w", end.Format("2006-01-02"), err)
 	}
@@ -154,9 +154,9 @@ func renderQuarter(ctx context.Context, db *sql.DB, cfg *config.Config, opt Opti
 	return n, dir, nil
 }
 
-// martsAsOf is the as-of date the marts were last built for (from mart.trend), or
+// MartsAsOf is the as-of date the marts were last built for (from mart.trend), or
 // fallback when that cannot be read.
-func martsAsOf(ctx context.Context, db *sql.DB, fallback time.Time) time.Time {
+func MartsAsOf(ctx context.Context, db *sql.DB, fallback time.Time) time.Time {
 	var t sql.NullTime
 	if err := db.QueryRowContext(ctx, `SELECT max(as_of) FROM mart.trend`).Scan(&t); err == nil && t.Valid {
 		return t.Time

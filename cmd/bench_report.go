@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +10,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/xinfang/xinfang/charts"
+	"github.com/xinfang/xinfang/config"
+	"github.com/xinfang/xinfang/store"
 )
 
 func init() {
@@ -21,42 +24,31 @@ in the current database into a temporary folder, --runs times, and prints the ti
 of each run and the best. The published report is not touched.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := loadConfig()
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			db, err := openReader(ctx, cfg)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			asOf := cfg.AsOfDate()
-			var t *time.Time
-			if flagAsOf == "" {
-				if err := db.QueryRowContext(ctx, `SELECT max(as_of) FROM mart.trend`).Scan(&t); err == nil && t != nil {
-					asOf = *t
+			return withReader(cmd, func(ctx context.Context, cfg *config.Config, db *store.DB) error {
+				asOf := cfg.AsOfDate()
+				if flagAsOf == "" {
+					asOf = charts.MartsAsOf(ctx, db.DB, asOf)
 				}
-			}
-			tmp, err := os.MkdirTemp("", "xinfang-bench-report-")
-			if err != nil {
-				return err
-			}
-			defer os.RemoveAll(tmp)
-			w := cmd.OutOrStdout()
-			var best time.Duration
-			for i := 0; i < runs; i++ {
-				res, err := charts.Render(ctx, db.DB, cfg, charts.Options{AsOf: asOf, OutDir: filepath.Join(tmp, "site")})
+				tmp, err := os.MkdirTemp("", "xinfang-bench-report-")
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(w, "run %d: %d pages in %s\n", i+1, res.Pages, res.Duration.Round(time.Millisecond))
-				if best == 0 || res.Duration < best {
-					best = res.Duration
+				defer os.RemoveAll(tmp)
+				w := cmd.OutOrStdout()
+				var best time.Duration
+				for i := 0; i < runs; i++ {
+					res, err := charts.Render(ctx, db.DB, cfg, charts.Options{AsOf: asOf, OutDir: filepath.Join(tmp, "site")})
+					if err != nil {
+						return err
+					}
+					fmt.Fprintf(w, "run %d: %d pages in %s\n", i+1, res.Pages, res.Duration.Round(time.Millisecond))
+					if best == 0 || res.Duration < best {
+						best = res.Duration
+					}
 				}
-			}
-			fmt.Fprintf(w, "report render (as of %s): best of %d: %s\n", asOf.Format("2006-01-02"), runs, best.Round(time.Millisecond))
-			return nil
+				fmt.Fprintf(w, "report render (as of %s): best of %d: %s\n", asOf.Format("2006-01-02"), runs, best.Round(time.Millisecond))
+				return nil
+			})
 		},
 	}
 	c.Flags().IntVar(&runs, "runs", 3, "number of timed renders")

@@ -16,6 +16,9 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/xuri/excelize/v2"
+
+	"github.com/xinfang/xinfang/config"
+	"github.com/xinfang/xinfang/store"
 )
 
 // exportOptions selects the rows and the output format of `xinfang export`.
@@ -47,17 +50,9 @@ Parquet and XLSX need --out. Filters are plain values, not SQL:
   xinfang export appraisal --format xlsx --out appraisal.xlsx --year 2025`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := loadConfig()
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			db, err := openReader(ctx, cfg)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			return exportTable(ctx, db.DB, args[0], opt, cmd.OutOrStdout())
+			return withReader(cmd, func(ctx context.Context, cfg *config.Config, db *store.DB) error {
+				return exportTable(ctx, db.DB, args[0], opt, cmd.OutOrStdout())
+			})
 		},
 	}
 	c.Flags().StringVar(&opt.Format, "format", "csv", "csv, json, parquet or xlsx")

@@ -58,10 +58,7 @@ rebuilds them again as of the as-of date, so it opens the database for writing.`
 			defer db.Close()
 			if quarter == "" && flagAsOf == "" {
 				// Render as of the date the marts were built for, not today.
-				var asOf *time.Time
-				if err := db.QueryRowContext(ctx, `SELECT max(as_of) FROM mart.trend`).Scan(&asOf); err == nil && asOf != nil {
-					opt.AsOf = *asOf
-				}
+				opt.AsOf = charts.MartsAsOf(ctx, db.DB, opt.AsOf)
 			}
 			res, err := charts.Render(ctx, db.DB, cfg, opt)
 			if err != nil {

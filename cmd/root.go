@@ -97,12 +97,23 @@ func openWriter(ctx context.Context, cfg *config.Config, purpose string) (*store
 // withWriter loads the config, opens the database for writing (taking the writer
 // lock, named by purpose for a refused second writer) and runs fn.
 func withWriter(cmd *cobra.Command, purpose string, fn func(ctx context.Context, cfg *config.Config, db *store.DB) error) error {
+	return withDB(cmd, func(ctx context.Context, cfg *config.Config) (*store.DB, error) {
+		return openWriter(ctx, cfg, purpose)
+	}, fn)
+}
+
+// withReader loads the config, opens the database read-only and runs fn.
+func withReader(cmd *cobra.Command, fn func(ctx context.Context, cfg *config.Config, db *store.DB) error) error {
+	return withDB(cmd, openReader, fn)
+}
+
+func withDB(cmd *cobra.Command, open func(context.Context, *config.Config) (*store.DB, error), fn func(ctx context.Context, cfg *config.Config, db *store.DB) error) error {
 	cfg, err := loadConfig()
 	if err != nil {
 		return err
 	}
 	ctx := cmd.Context()
-	db, err := openWriter(ctx, cfg, purpose)
+	db, err := open(ctx, cfg)
 	if err != nil {
 		return err
 	}
