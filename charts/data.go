@@ -9,7 +9,6 @@ import (
 	"math"
 	"math/big"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -202,13 +201,4 @@ func (r row) i(k string) int64 {
 func (r row) b(k string) bool {
 	v, _ := r[k].(bool)
 	return v
-}
-
-// sqlList quotes names for an IN list; only used with our own constant names.
-func sqlList(xs []string) string {
-	q := make([]string, len(xs))
-	for i, x := range xs {
-		q[i] = "'" + strings.ReplaceAll(x, "'", "''") + "'"
-	}
-	return strings.Join(q, ",")
 }

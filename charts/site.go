@@ -288,14 +288,6 @@ func (s *site) cols(keys ...string) []column {
 	return out
 }
 
-// missing turns a query error into the section's "not computed" message.
-func (s *site) missing(err error) string {
-	if err == nil {
-		return ""
-	}
-	return s.c.T("not_computed")
-}
-
 // writing ----------------------------------------------------------------
 
 type navItem struct {

@@ -285,12 +285,6 @@ func (f *fixture) str(q string, args ...any) string {
 	return s
 }
 
-// isNull reports whether the single cell is NULL.
-func (f *fixture) isNull(q string, args ...any) bool {
-	f.t.Helper()
-	return f.cell(q, args...) == nil
-}
-
 // eqInt fails unless the cell is the integer want.
 func (f *fixture) eqInt(want int64, q string, args ...any) {
 	f.t.Helper()

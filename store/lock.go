@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strconv"
 	"syscall"
 	"time"
 )
@@ -14,8 +13,7 @@ import (
 // flock for the life of a writing process. The file names the holder, so a
 // refused second writer can say who has it.
 type WriterLock struct {
-	f    *os.File
-	path string
+	f *os.File
 }
 
 // LockHolder is what a lock file records about the process that holds it.
@@ -50,7 +48,7 @@ func AcquireWriterLock(dbPath, purpose string) (*WriterLock, error) {
 	if err := f.Truncate(0); err == nil {
 		_, _ = f.WriteAt(append(b, '\n'), 0)
 	}
-	return &WriterLock{f: f, path: path}, nil
+	return &WriterLock{f: f}, nil
 }
 
 // ReadLockHolder reads the holder recorded in the lock file, or nil.
@@ -76,6 +74,3 @@ func (l *WriterLock) Release() {
 	_ = l.f.Close()
 	l.f = nil
 }
-
-// String names the lock for messages.
-func (l *WriterLock) String() string { return l.path + " (pid " + strconv.Itoa(os.Getpid()) + ")" }

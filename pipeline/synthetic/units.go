@@ -136,11 +136,6 @@ func buildUnits() []Unit {
 	return us
 }
 
-// Units returns the generator's unit table (the same for every Params).
-func Units() []Unit {
-	return buildUnits()
-}
-
 func pad2(n int) string {
 	if n < 10 {
 		return "0" + strconv.Itoa(n)
