@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -34,22 +33,11 @@ Errors name the file, line and key; the exit code is 2 when the config is invali
 				src = "built-in defaults"
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "# effective configuration (from %s)\n", src)
-			for _, e := range config.EnvOverrideNames() {
-				if _, ok := os.LookupEnv(envName(e)); ok {
-					fmt.Fprintf(cmd.OutOrStdout(), "# env override: %s\n", e)
-				}
+			for _, e := range config.EnvOverridesInEffect() {
+				fmt.Fprintf(cmd.OutOrStdout(), "# env override: %s\n", e)
 			}
 			_, err = cmd.OutOrStdout().Write(out)
 			return err
 		},
 	})
-}
-
-func envName(desc string) string {
-	for i := 0; i < len(desc); i++ {
-		if desc[i] == ' ' {
-			return desc[:i]
-		}
-	}
-	return desc
 }

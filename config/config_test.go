@@ -86,6 +86,9 @@ func TestEnvOverride(t *testing.T) {
 	if c.Database != "/tmp/other.duckdb" {
 		t.Fatal(c.Database)
 	}
+	if got := EnvOverridesInEffect(); len(got) != 1 || got[0] != "XINFANG_DATABASE -> database" {
+		t.Fatalf("overrides in effect = %v", got)
+	}
 }
 
 func TestDuckDBSettingsValidated(t *testing.T) {

@@ -21,13 +21,19 @@ var envOverrides = []struct {
 	{"XINFANG_PSEUDONYM_KEY_FILE", "pseudonym.key_file", func(c *Config, v string) { c.Pseudonym.KeyFile = v }},
 }
 
-// EnvOverrideNames lists the supported environment variables (for docs and help).
-func EnvOverrideNames() []string {
-	out := make([]string, 0, len(envOverrides)+1)
+// EnvOverridesInEffect describes the environment overrides that are set now
+// ("NAME -> key"), for check-config. The pseudonym key's value is never shown.
+func EnvOverridesInEffect() []string {
+	var out []string
 	for _, o := range envOverrides {
-		out = append(out, o.name+" -> "+o.key)
+		if v, ok := os.LookupEnv(o.name); ok && strings.TrimSpace(v) != "" {
+			out = append(out, o.name+" -> "+o.key)
+		}
 	}
-	return append(out, "XINFANG_PSEUDONYM_KEY -> the pseudonym key itself (never written anywhere)")
+	if _, ok := os.LookupEnv("XINFANG_PSEUDONYM_KEY"); ok {
+		out = append(out, "XINFANG_PSEUDONYM_KEY -> the pseudonym key (value not shown)")
+	}
+	return out
 }
 
 func (c *Config) applyEnv() error {
