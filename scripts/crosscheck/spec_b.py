@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import os
 import re
+from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -217,6 +218,72 @@ def median(xs):
     return (xs[n // 2 - 1] + xs[n // 2]) / 2
 
 
+# The three deadline tables, shared with spec_c.py (which changes only how deadlines
+# are computed).
+DEADLINE_TABLES = {
+    "timeliness": ["due", "on_time", "late_closed", "overdue_open", "on_time_rate", "closed", "median_handling_days"],
+    "acceptance": ["accept_due", "accepted_on_time", "acceptance_rate"],
+    "feedback": ["feedback_due", "feedback_on_time", "feedback_rate"],
+}
+
+
+def make_counter(units, pset):
+    """Counters per (unit, rollup, period_type, period); add(x, date, name) counts record x
+    in every scope of its unit and every period containing date."""
+    agg = defaultdict(lambda: defaultdict(int))
+    hd = defaultdict(list)
+
+    def add(x, d, name, inc=1):
+        for sk in scopes_of(x["unit"], units):
+            for pt, p in period_keys(d):
+                if (pt, p) in pset:
+                    agg[sk + (pt, p)][name] += inc
+    return agg, hd, add
+
+
+def count_deadline_events(x, as_of, add, hd, units, pset):
+    """Timeliness, acceptance and feedback counts of one record (SPEC §4)."""
+    dl = x["handle_dl"]
+    if dl <= as_of:
+        add(x, dl, "due")
+        if x["closed"] is None:
+            add(x, dl, "overdue_open")
+        elif x["closed"] <= dl:
+            add(x, dl, "on_time")
+        else:
+            add(x, dl, "late_closed")
+    if x["closed"] is not None:
+        add(x, x["closed"], "closed")
+        for sk in scopes_of(x["unit"], units):
+            for pt, p in period_keys(x["closed"]):
+                if (pt, p) in pset:
+                    hd[sk + (pt, p)].append((x["closed"] - x["received"]).days)
+    adl = x["accept_dl"]
+    if adl <= as_of:
+        add(x, adl, "accept_due")
+        if x["accepted"] is not None and x["accepted"] <= adl:
+            add(x, adl, "accepted_on_time")
+    if x["source_type"] in FORWARDED:
+        fdl = x["feedback_dl"]
+        if fdl <= as_of:
+            add(x, fdl, "feedback_due")
+            if x["feedback"] is not None and x["feedback"] <= fdl:
+                add(x, fdl, "feedback_on_time")
+
+
+def deadline_values(table, c, handling_days):
+    """One row's values of a DEADLINE_TABLES table from its counters."""
+    if table == "timeliness":
+        return dict(due=c["due"], on_time=c["on_time"], late_closed=c["late_closed"],
+                    overdue_open=c["overdue_open"], on_time_rate=rate(c["on_time"], c["due"]),
+                    closed=c["closed"], median_handling_days=median(handling_days))
+    if table == "acceptance":
+        return dict(accept_due=c["accept_due"], accepted_on_time=c["accepted_on_time"],
+                    acceptance_rate=rate(c["accepted_on_time"], c["accept_due"]))
+    return dict(feedback_due=c["feedback_due"], feedback_on_time=c["feedback_on_time"],
+                feedback_rate=rate(c["feedback_on_time"], c["feedback_due"]))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--petitions", required=True)
@@ -233,50 +300,12 @@ def main():
     keys = [("ALL", True)] + [(u, r) for u in sorted(units) for r in (False, True)]
     os.makedirs(a.out, exist_ok=True)
 
-    from collections import defaultdict
-    agg = defaultdict(lambda: defaultdict(int))  # (unit,rollup,pt,p) -> counter
-    hd = defaultdict(list)
-
-    def add(x, d, name, inc=1):
-        for sk in scopes_of(x["unit"], units):
-            for pt, p in period_keys(d):
-                if (pt, p) in pset:
-                    agg[sk + (pt, p)][name] += inc
-
+    agg, hd, add = make_counter(units, pset)
     for x in recs:
-        dl = x["handle_dl"]
-        if dl <= as_of:
-            add(x, dl, "due")
-            if x["closed"] is None:
-                add(x, dl, "overdue_open")
-            elif x["closed"] <= dl:
-                add(x, dl, "on_time")
-            else:
-                add(x, dl, "late_closed")
-        if x["closed"] is not None:
-            add(x, x["closed"], "closed")
-            for sk in scopes_of(x["unit"], units):
-                for pt, p in period_keys(x["closed"]):
-                    if (pt, p) in pset:
-                        hd[sk + (pt, p)].append((x["closed"] - x["received"]).days)
-        adl = x["accept_dl"]
-        if adl <= as_of:
-            add(x, adl, "accept_due")
-            if x["accepted"] is not None and x["accepted"] <= adl:
-                add(x, adl, "accepted_on_time")
-        if x["source_type"] in FORWARDED:
-            fdl = x["feedback_dl"]
-            if fdl <= as_of:
-                add(x, fdl, "feedback_due")
-                if x["feedback"] is not None and x["feedback"] <= fdl:
-                    add(x, fdl, "feedback_on_time")
+        count_deadline_events(x, as_of, add, hd, units, pset)
 
     head = ["unit_id", "rollup", "period_type", "period", "period_start", "period_end", "complete"]
-    tables = {
-        "timeliness": ["due", "on_time", "late_closed", "overdue_open", "on_time_rate", "closed", "median_handling_days"],
-        "acceptance": ["accept_due", "accepted_on_time", "acceptance_rate"],
-        "feedback": ["feedback_due", "feedback_on_time", "feedback_rate"],
-    }
+    tables = DEADLINE_TABLES
     mine = {}  # (table, unit, rollup, pt, p) -> dict
     for t, cols in tables.items():
         with open(os.path.join(a.out, t + ".csv"), "w", newline="", encoding="utf-8") as f:
@@ -284,17 +313,7 @@ def main():
             w.writerow(head + cols)
             for u, ru in keys:
                 for pt, p, ps, pe in periods:
-                    c = agg[(u, ru, pt, p)]
-                    if t == "timeliness":
-                        v = dict(due=c["due"], on_time=c["on_time"], late_closed=c["late_closed"],
-                                 overdue_open=c["overdue_open"], on_time_rate=rate(c["on_time"], c["due"]),
-                                 closed=c["closed"], median_handling_days=median(hd.get((u, ru, pt, p))))
-                    elif t == "acceptance":
-                        v = dict(accept_due=c["accept_due"], accepted_on_time=c["accepted_on_time"],
-                                 acceptance_rate=rate(c["accepted_on_time"], c["accept_due"]))
-                    else:
-                        v = dict(feedback_due=c["feedback_due"], feedback_on_time=c["feedback_on_time"],
-                                 feedback_rate=rate(c["feedback_on_time"], c["feedback_due"]))
+                    v = deadline_values(t, agg[(u, ru, pt, p)], hd.get((u, ru, pt, p)))
                     mine[(t, u, ru, pt, p)] = v
                     w.writerow([fmt(x) for x in [u, ru, pt, p, ps.isoformat(), pe.isoformat(), pe <= as_of]]
                                + [fmt(v[k]) for k in cols])

@@ -109,42 +109,11 @@ def main():
     keys = [("ALL", True)] + [(u, r) for u in sorted(units) for r in (False, True)]
     os.makedirs(a.out, exist_ok=True)
 
-    agg = defaultdict(lambda: defaultdict(int))
-    hd = defaultdict(list)
-
-    def add(x, d, name, inc=1):
-        for sk in B.scopes_of(x["unit"], units):
-            for pt, p in B.period_keys(d):
-                if (pt, p) in pset:
-                    agg[sk + (pt, p)][name] += inc
+    agg, hd, add = B.make_counter(units, pset)
 
     for x in recs:
+        B.count_deadline_events(x, as_of, add, hd, units, pset)
         dl = x["handle_dl"]
-        if dl <= as_of:
-            add(x, dl, "due")
-            if x["closed"] is None:
-                add(x, dl, "overdue_open")
-            elif x["closed"] <= dl:
-                add(x, dl, "on_time")
-            else:
-                add(x, dl, "late_closed")
-        if x["closed"] is not None:
-            add(x, x["closed"], "closed")
-            for sk in B.scopes_of(x["unit"], units):
-                for pt, p in B.period_keys(x["closed"]):
-                    if (pt, p) in pset:
-                        hd[sk + (pt, p)].append((x["closed"] - x["received"]).days)
-        adl = x["accept_dl"]
-        if adl <= as_of:
-            add(x, adl, "accept_due")
-            if x["accepted"] is not None and x["accepted"] <= adl:
-                add(x, adl, "accepted_on_time")
-        if x["source_type"] in B.FORWARDED:
-            fdl = x["feedback_dl"]
-            if fdl <= as_of:
-                add(x, fdl, "feedback_due")
-                if x["feedback"] is not None and x["feedback"] <= fdl:
-                    add(x, fdl, "feedback_on_time")
         # supervision: period of received_date
         rd = x["received"]
         is_open_overdue = x["closed"] is None and dl < as_of
@@ -162,9 +131,7 @@ def main():
 
     head = ["unit_id", "rollup", "period_type", "period", "period_start", "period_end", "complete"]
     tables = {
-        "timeliness": ["due", "on_time", "late_closed", "overdue_open", "on_time_rate", "closed", "median_handling_days"],
-        "acceptance": ["accept_due", "accepted_on_time", "acceptance_rate"],
-        "feedback": ["feedback_due", "feedback_on_time", "feedback_rate"],
+        **B.DEADLINE_TABLES,
         "supervision": ["listed", "listed_closed", "listed_overdue", "leader_owned", "leader_owned_closed",
                         "leader_owned_overdue", "mass_incidents", "traced_faults"],
     }
@@ -176,14 +143,10 @@ def main():
             for u, ru in keys:
                 for pt, p, ps, pe in periods:
                     c = agg[(u, ru, pt, p)]
-                    v = {k: c[k] for k in cols if k in c or not k.endswith(("_rate", "_days"))}
-                    if t == "timeliness":
-                        v["on_time_rate"] = B.rate(c["on_time"], c["due"])
-                        v["median_handling_days"] = B.median(hd.get((u, ru, pt, p)))
-                    elif t == "acceptance":
-                        v["acceptance_rate"] = B.rate(c["accepted_on_time"], c["accept_due"])
-                    elif t == "feedback":
-                        v["feedback_rate"] = B.rate(c["feedback_on_time"], c["feedback_due"])
+                    if t in B.DEADLINE_TABLES:
+                        v = B.deadline_values(t, c, hd.get((u, ru, pt, p)))
+                    else:
+                        v = {k: c[k] for k in cols}
                     mine[(t, u, ru, pt, p)] = v
                     w.writerow([B.fmt(x) for x in [u, ru, pt, p, ps.isoformat(), pe.isoformat(), pe <= as_of]]
                                + [B.fmt(v[k]) for k in cols])
