@@ -1,7 +1,6 @@
 package charts
 
 import (
-	"sort"
 	"strconv"
 )
 
@@ -251,7 +250,7 @@ func (s *site) targetsPage(d *data) (*page, error) {
 		bt.Tables = append(bt.Tables, t)
 	}
 	p.Sections = append(p.Sections, bt)
-	p.Sections = append(p.Sections, s.quantileSection(d))
+	p.Sections = append(p.Sections, s.quantileSection())
 	return p, nil
 }
 
@@ -287,48 +286,25 @@ func (s *site) targetsTable(from string, rows []row, name string) *table {
 }
 
 // quantileSection gives planners the spread of this year's results within each peer
-// group (same sector and level): a presentation summary of mart values, not a metric.
-func (s *site) quantileSection(d *data) *section {
+// group (same sector and level), as computed in mart.peer_quantiles.
+func (s *site) quantileSection() *section {
 	sec := &section{Title: s.c.T("tg.quantiles")}
 	t := &table{CSVName: "peer_quantiles", Cols: s.cols("peer_group", "metric", "n", "p25", "p50", "p75"), Empty: s.c.T("empty")}
-	type key struct{ group, metric string }
-	vals := map[key][]float64{}
-	for _, id := range s.order {
-		u := s.units[id]
-		g := u.Sector + "/" + u.Level
-		add := func(metric string, p *float64, scale float64) {
-			if finite(p) {
-				vals[key{g, metric}] = append(vals[key{g, metric}], *p*scale)
-			}
-		}
-		if r, ok := d.year["volume"][id]; ok {
-			add("yoy_pct", r.f("yoy_pct"), 1)
-		}
-		if r, ok := d.year["timeliness"][id]; ok {
-			add("on_time_rate", r.f("on_time_rate"), 100)
-		}
-		if r, ok := d.year["repeat"][id]; ok {
-			add("repeat_rate", r.f("repeat_rate"), 100)
-		}
+	rows, err := s.src.query("mart.peer_quantiles", []string{"peer_group", "period", "metric", "n", "p25", "p50", "p75"},
+		`SELECT peer_group, metric, n, p25, p50, p75 FROM mart.peer_quantiles
+		 WHERE period_type = 'year' AND period = ? ORDER BY peer_group, metric`, s.year)
+	if err != nil {
+		// The table stays (empty) so the workbook keeps its sheet.
+		sec.Missing = s.c.T("not_computed")
 	}
-	var keys []key
-	for k := range vals {
-		keys = append(keys, k)
+	q := func(r row, col string) cell {
+		v := r.f(col)
+		return cell{Text: fmtFloat(v, 1) + "%", Sort: sortKey(v), Class: "num"}
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].group != keys[j].group {
-			return keys[i].group < keys[j].group
-		}
-		return keys[i].metric < keys[j].metric
-	})
-	for _, k := range keys {
-		xs := vals[k]
-		sort.Float64s(xs)
-		q := func(p float64) cell {
-			v := quantile(xs, p)
-			return cell{Text: fmtFloat(&v, 1) + "%", Sort: sortKey(&v), Class: "num"}
-		}
-		t.Rows = append(t.Rows, []cell{textCell(s.peerLabel(k.group)), textCell(s.c.T("col." + k.metric)), {Text: strconv.Itoa(len(xs)), Class: "num", Sort: strconv.Itoa(len(xs))}, q(0.25), q(0.5), q(0.75)})
+	for _, r := range rows {
+		n := strconv.FormatInt(r.i("n"), 10)
+		t.Rows = append(t.Rows, []cell{textCell(s.peerLabel(r.str("peer_group"))), textCell(s.c.T("col." + r.str("metric"))),
+			{Text: n, Class: "num", Sort: n}, q(r, "p25"), q(r, "p50"), q(r, "p75")})
 	}
 	sec.Tables = append(sec.Tables, t)
 	return sec
