@@ -36,17 +36,7 @@ func TestIngestNeverStoresRawPersonalData(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "in.csv"), []byte(csv), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cfgYAML := `time_zone: Asia/Shanghai
-as_of: 2024-06-30
-database: ` + filepath.Join(dir, "db", "x.duckdb") + `
-reports_dir: ` + filepath.Join(dir, "reports") + `
-pseudonym: {key_file: ` + filepath.Join(dir, "secret", "key") + `}
-log: {level: debug, format: json}
-sources:
-  - name: s
-    kind: csv
-    path: ` + filepath.Join(dir, "in.csv") + `
-    mapping:
+	mapping := `
       fields:
         petition_id: 编号
         received_at: 来信时间
@@ -57,6 +47,54 @@ sources:
         satisfaction: 满意度
       personal: [handler_id]
 `
+	checkNoPlantedIdentifiers(t, dir, mapping, 3)
+}
+
+// A canonical-header file (no mapping.fields) must honour mapping.personal just the
+// same: it once replaced the whole mapping by the header's identity mapping and stored
+// leader_owner and handler_id raw in petitions, the timeliness and unit pages and the
+// open_overdue export. The open, overdue, leader-owned records put the personal values
+// on exactly those pages.
+func TestCanonicalHeaderHonoursPersonal(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XINFANG_PSEUDONYM_KEY", "")
+	os.Unsetenv("XINFANG_PSEUDONYM_KEY")
+	csv := "petition_id,received_at,unit_id,petitioner_id,category,satisfaction,leader_owner,handler_id,closed_at,listed_supervision\n" +
+		"P1,2024-01-05 09:00:00,U1,110101199003077777,监狱管理,满意,王五 320102198001015555,13912345678,,true\n" +
+		"P2,2024-02-05 09:00:00,U1,110101199003077777,监狱管理,不满意,王五 320102198001015555,13912345678,2024-02-20,false\n" +
+		"P3,2024-03-05 09:00:00,U1,13800001111,公证,,赵六,李四光,,true\n" +
+		"P4,,U1,44030119851212999X,公证,,赵六,13700002222,,\n" + // rejected: no received_at
+		"P5,2024-03-09 09:00:00,U1,021-66668888,公证,很满意,张三丰,赵六,,\n"
+	if err := os.WriteFile(filepath.Join(dir, "in.csv"), []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mapping := `
+      personal: [leader_owner, handler_id]
+`
+	checkNoPlantedIdentifiers(t, dir, mapping, 3)
+}
+
+// checkNoPlantedIdentifiers ingests dir/in.csv with the given mapping, computes,
+// renders and exports everything, and fails if any planted identifier appears in the
+// database (tables and file bytes), the exports, the report site, the logs or the
+// command output. wantPetitioners is the number of distinct pseudonymous petitioners.
+func checkNoPlantedIdentifiers(t *testing.T, dir, mapping string, wantPetitioners int) {
+	t.Helper()
+	cfgYAML := `time_zone: Asia/Shanghai
+as_of: 2024-06-30
+database: ` + filepath.Join(dir, "db", "x.duckdb") + `
+reports_dir: ` + filepath.Join(dir, "reports") + `
+pseudonym: {key_file: ` + filepath.Join(dir, "secret", "key") + `}
+log: {level: debug, format: json}
+units: {file: ` + filepath.Join(dir, "units.csv") + `}
+sources:
+  - name: s
+    kind: csv
+    path: ` + filepath.Join(dir, "in.csv") + `
+    mapping:` + mapping
+	if err := os.WriteFile(filepath.Join(dir, "units.csv"), []byte("unit_id,name,parent_id,level,sector\nU1,某市司法局,,city,bureau\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	cfgPath := filepath.Join(dir, "cfg.yaml")
 	if err := os.WriteFile(cfgPath, []byte(cfgYAML), 0o644); err != nil {
 		t.Fatal(err)
@@ -89,6 +127,8 @@ sources:
 	ingestOut := out.String()
 	run("compute")
 	computeOut := out.String()
+	run("report")
+	reportOut := out.String()
 
 	st, err := os.Stat(filepath.Join(dir, "secret", "key"))
 	if err != nil || st.Mode().Perm() != 0o600 {
@@ -140,8 +180,8 @@ sources:
 	var petitioners int
 	db.QueryRow(`SELECT count(DISTINCT petitioner_id) FROM petitions WHERE length(petitioner_id) = 64`).Scan(&petitioners)
 	db.Close()
-	if petitioners != 3 {
-		t.Fatalf("%d pseudonymous petitioners stored, want 3 (P1/P2 share one)", petitioners)
+	if petitioners != wantPetitioners {
+		t.Fatalf("%d pseudonymous petitioners stored, want %d", petitioners, wantPetitioners)
 	}
 	if len(martTables) == 0 {
 		t.Fatal("compute made no mart tables; the export check would prove nothing")
@@ -171,12 +211,28 @@ sources:
 			fileBytes = append(fileBytes, b...)
 		}
 	}
+	var site []byte
+	pages := 0
+	filepath.WalkDir(filepath.Join(dir, "reports"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && !strings.HasSuffix(p, ".js") {
+			b, _ := os.ReadFile(p)
+			site = append(site, b...)
+			if strings.HasSuffix(p, ".html") {
+				pages++
+			}
+		}
+		return nil
+	})
+	if pages < 5 {
+		t.Fatalf("report wrote %d pages; the site check would prove nothing", pages)
+	}
 	places := map[string][]byte{
+		"report site":         site,
 		"database tables":     []byte(dump.String()),
 		"database file bytes": fileBytes,
 		"exports":             []byte(exports.String()),
 		"logs":                logs,
-		"command output":      []byte(ingestOut + computeOut),
+		"command output":      []byte(ingestOut + computeOut + reportOut),
 	}
 	for where, data := range places {
 		for _, p := range planted {
@@ -186,6 +242,9 @@ sources:
 		}
 	}
 	// Controls: the checks can see what is stored.
+	if !bytes.Contains(site, []byte("某市司法局")) {
+		t.Fatal("control value not found in the report site: the site check is blind")
+	}
 	if !strings.Contains(dump.String(), "监狱管理") || !strings.Contains(dump.String(), "很满意") {
 		t.Fatal("control values not found in the table dump: the check is blind")
 	}

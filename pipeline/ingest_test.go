@@ -500,3 +500,20 @@ func TestSyntheticSnapshot(t *testing.T) {
 		t.Fatalf("%d records after the as-of date", n)
 	}
 }
+
+// A canonical-header file with no mapping.fields still gets every other mapping
+// option: values aliases, date_layouts and personal.
+func TestCanonicalHeaderKeepsMappingOptions(t *testing.T) {
+	e := newEnv(t)
+	p := e.write("c.csv", []byte("petition_id,received_at,unit_id,channel,leader_owner\nA,2024年1月5日,U,走访,王五\n"))
+	src := canonicalCSV("c", p)
+	src.Mapping.Values = map[string]map[string]string{"channel": {"走访": "visit"}}
+	src.Mapping.DateLayouts = []string{"2006年1月2日"}
+	src.Mapping.Personal = []string{"leader_owner"}
+	e.mustIngest(src)
+	r := e.row("c", "A")
+	expect(t, "A", r, map[string]string{"channel": "visit", "received_date": "2024-01-05"})
+	if r["leader_owner"] == "王五" || len(r["leader_owner"]) != 64 {
+		t.Fatalf("leader_owner stored as %q, want a 64-hex pseudonym", r["leader_owner"])
+	}
+}

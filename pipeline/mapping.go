@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"log/slog"
 	"sort"
 	"strings"
 	"time"
@@ -173,7 +174,10 @@ func cleanHeader(h string) string {
 func newMapper(src *config.Source, header []string, globalLoc *time.Location, excelSerial bool) (*mapper, error) {
 	mp := src.Mapping
 	if len(mp.Fields) == 0 {
-		mp = identityMapping(header)
+		// A canonical file: the fields come from its header, but every other mapping
+		// option (personal, values, date_layouts) still applies. Dropping them once
+		// stored a field marked personal in raw form.
+		mp.Fields = identityMapping(header).Fields
 	}
 	srcLoc := globalLoc
 	if src.TimeZone != "" {
@@ -194,6 +198,11 @@ func newMapper(src *config.Source, header []string, globalLoc *time.Location, ex
 	personal := map[string]bool{"petitioner_id": true}
 	for _, p := range mp.Personal {
 		personal[p] = true
+		if _, ok := mp.Fields[p]; !ok {
+			// Not an error: the field is simply not read. Said so that a typo in a
+			// privacy option is not silent.
+			slog.Debug("mapping.personal names a field the source does not map", "source", src.Name, "field", p)
+		}
 	}
 	var missing []string
 	col := func(name string) int {
