@@ -130,3 +130,22 @@ func TestUnknownUnits(t *testing.T) {
 	f.eqInt(3, vol("petitions", "ALL", true, "2024-01"))
 	f.eqInt(1, vol("petitions", "A", true, "2024-01"))
 }
+
+// At a 31 December as-of the as-of year is complete, but SPEC §7 backtests only the
+// full years before it: 2023 must not be backtested against itself (it once gave an
+// error of 0 that pulled the mean down).
+func TestTargetsBacktestExcludesAsOfYear(t *testing.T) {
+	f := newFixture(t)
+	f.units(U{ID: "A"})
+	// 2022: 10 by 12-31 (all in Jan); 2023: 20, all in January.
+	addN(f, "a", "A", "2022-01-10", 10)
+	addN(f, "b", "A", "2023-01-10", 20)
+	f.cfg.Targets = []config.Target{{Unit: "*", Metric: "volume_change_pct", Op: "<=", Value: -3}}
+	f.build("2023-12-31")
+	// 2022 has no prior full year, 2023 is the as-of year: no backtest rows at all, and
+	// the backtest error is NULL rather than 0.
+	f.eqInt(0, "SELECT count(*) FROM mart.targets_backtest")
+	f.eqNull(tg("backtest_error_pct", "ALL", 2023, "volume_change_pct"))
+	// 2023's own projection: YTD 20 x (2022 total 10 / 2022 YTD 10) = 20.
+	f.eqFloat(20, tg("projected", "ALL", 2023, "volume_change_pct"))
+}

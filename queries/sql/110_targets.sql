@@ -60,8 +60,10 @@ LEFT JOIN (
     FROM mart.periods WHERE period_type = 'month' GROUP BY ALL
 ) cm ON cm.yr = y.yr;
 
--- Backtest: every past full year with at least one prior full year, projected from its YTD
--- at the as-of month-day, against its actual total.
+-- Backtest: every full year before the as-of year (SPEC §7: "the full years before the
+-- as-of year") with at least one prior full year, projected from its YTD at the as-of
+-- month-day, against its actual total. At a 31 December as-of the as-of year is itself
+-- full, but backtesting it against itself would report a zero error.
 CREATE OR REPLACE TABLE mart.targets_backtest AS
 WITH b AS (
     SELECT y.unit_id, y.yr,
@@ -72,7 +74,7 @@ WITH b AS (
         count(p.yr) AS prior_years
     FROM tgt_vy y
     JOIN tgt_vy p ON p.unit_id = y.unit_id AND p.full_year AND p.yr BETWEEN y.yr - 3 AND y.yr - 1
-    WHERE y.full_year
+    WHERE y.full_year AND y.yr < year(getvariable('as_of'))
     GROUP BY ALL
 )
 SELECT unit_id, true AS rollup, 'volume_change_pct' AS metric, yr AS year,

@@ -201,7 +201,8 @@ def targets(a, as_of, units, recs, periods, mine):
         # backtest (volume)
         errs = []
         for y in full_years:
-            if not any(py in full_years for py in (y - 1, y - 2, y - 3)):
+            # SPEC §7: the full years before the as-of year.
+            if y >= y0 or not any(py in full_years for py in (y - 1, y - 2, y - 3)):
                 continue
             ytd = span(scope, dt.date(y, 1, 1), md_in(y))
             proj, npr = project(scope, y, ytd)
