@@ -39,7 +39,11 @@ On SIGINT/SIGTERM no new job starts; a running job gets jobs.grace_period to
 finish, then it is cancelled (its transaction rolls back) and recorded. A second
 signal cancels it at once.
 
---serve :8080 also serves the report folder read-only, /healthz and /metrics.`,
+--serve 127.0.0.1:8080 also serves the report folder read-only, /healthz and
+/metrics. A non-loopback address (":8080") needs auth.users_file: readers sign in,
+and each sees only the audiences listed for them (xinfang user add). serve.tls_cert
+and serve.tls_key switch to HTTPS; /metrics answers loopback clients only unless
+serve.metrics is public.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := loadConfig()
@@ -49,6 +53,9 @@ signal cancels it at once.
 			ctx := cmd.Context()
 			var ln net.Listener
 			if serve != "" {
+				if err := jobs.CheckServeAddr(cfg, serve); err != nil {
+					return err
+				}
 				// Listen before taking the lock, so a busy port fails fast and cleanly.
 				if ln, err = net.Listen("tcp", serve); err != nil {
 					return fmt.Errorf("--serve %s: %w", serve, err)
@@ -61,13 +68,26 @@ signal cancels it at once.
 			}
 			var srv *http.Server
 			if ln != nil {
-				srv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+				h, accessLog, err := jobs.ServeHandler(cfg, s.Handler())
+				if err != nil {
+					return err
+				}
+				defer accessLog.Close()
+				srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+				tls := cfg.Serve.TLSCert != ""
 				go func() {
-					if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+					var err error
+					if tls {
+						err = srv.ServeTLS(ln, cfg.Serve.TLSCert, cfg.Serve.TLSKey)
+					} else {
+						err = srv.Serve(ln)
+					}
+					if err != nil && !errors.Is(err, http.ErrServerClosed) {
 						slog.Error("report server stopped", "err", err)
 					}
 				}()
-				slog.Info("serving the report folder, /healthz and /metrics", "addr", ln.Addr().String(), "dir", cfg.ReportsDir)
+				slog.Info("serving the report folder, /healthz and /metrics", "addr", ln.Addr().String(), "dir", cfg.ReportsDir,
+					"tls", tls, "sign_in", cfg.Auth.UsersFile != "", "metrics", cfg.Serve.Metrics)
 			}
 			stopped := make(chan struct{})
 			defer close(stopped)
@@ -96,6 +116,6 @@ signal cancels it at once.
 			return runErr
 		},
 	}
-	c.Flags().StringVar(&serve, "serve", "", "also serve the report folder, /healthz and /metrics on this address (e.g. :8080)")
+	c.Flags().StringVar(&serve, "serve", "", "also serve the report folder, /healthz and /metrics on this address (e.g. 127.0.0.1:8080; a non-loopback address needs auth.users_file)")
 	rootCmd.AddCommand(c)
 }

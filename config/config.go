@@ -25,6 +25,9 @@ type Config struct {
 	Jobs       Jobs         `yaml:"jobs" json:"jobs"`
 	Log        LogConfig    `yaml:"log" json:"log"`
 	DuckDB     DuckDB       `yaml:"duckdb" json:"duckdb"`
+	Serve      Serve        `yaml:"serve" json:"serve"`
+	Auth       Auth         `yaml:"auth" json:"auth"`
+	Audiences  []Audience   `yaml:"audiences" json:"audiences"`
 	file       string       // path the config was read from ("" = built-in defaults)
 	positions  positionFunc // finds a key's line in the file
 }
