@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -48,6 +49,7 @@ type IngestResult struct {
 	Unchanged int64
 	Rejected  int64
 	Warnings  int64
+	Skipped   int64 // rows filtered out by mapping.where rules
 	Units     int64 // rows now in the units table, when it was replaced (-1 = untouched)
 }
 
@@ -64,7 +66,11 @@ type BatchResult struct {
 	Rejected  int64
 	Warnings  int64
 	Deleted   int64 // synthetic source only: records the regenerated data no longer has
-	Duration  time.Duration
+	// SkippedRows are rows a mapping.where rule filtered out (counted in RowsRead,
+	// neither stored nor rejected); SkippedBy counts them by the first rule they failed.
+	SkippedRows int64
+	SkippedBy   map[string]int64
+	Duration    time.Duration
 }
 
 func (r *IngestResult) add(b BatchResult) {
@@ -75,6 +81,7 @@ func (r *IngestResult) add(b BatchResult) {
 	r.Unchanged += b.Unchanged
 	r.Rejected += b.Rejected
 	r.Warnings += b.Warnings
+	r.Skipped += b.SkippedRows
 }
 
 // ingester holds what every batch of one Ingest call needs.
@@ -353,8 +360,9 @@ func mappedColumns(src *config.Source) []string {
 		}
 		out = append(out, fm.Columns...)
 	}
+	out = append(out, exprSourceColumns(src)...)
 	sort.Strings(out)
-	return out
+	return slices.Compact(out)
 }
 
 // runBatch reads one input through the mapping into the staging table and upserts
@@ -385,6 +393,7 @@ func (in *ingester) runBatch(ctx context.Context, src *config.Source, kind, file
 	}
 	tConv := time.Since(started)
 	b.RowsRead, b.Rejected, b.Warnings = st.read, st.rejects, st.warns
+	b.SkippedRows, b.SkippedBy = st.skipped, st.skippedBy
 	uc, err := l.upsert(ctx, st.maybeDup, src.Kind == "synthetic")
 	if err != nil {
 		return b, err
@@ -415,6 +424,8 @@ func (in *ingester) runBatch(ctx context.Context, src *config.Source, kind, file
 type convertStats struct {
 	read, rejects, warns int64
 	maybeDup             bool
+	skipped              int64
+	skippedBy            map[string]int64
 }
 
 // rowBlock is a run of rows handed from the reader to a converter worker.
@@ -479,6 +490,15 @@ func (in *ingester) convert(ctx context.Context, l *loader, rr rowReader, m *map
 		}
 	}()
 
+	var ev *exprEval
+	if len(m.rules)+len(m.exprs) > 0 {
+		var err error
+		if ev, err = newExprEval(ctx, m.source, m.rules, m.exprs, rr.Header()); err != nil {
+			return convertStats{}, err
+		}
+	}
+	var evalErr error
+	var evalOnce sync.Once
 	convs := make([]*converter, in.workers)
 	var wg sync.WaitGroup
 	for w := range convs {
@@ -487,7 +507,31 @@ func (in *ingester) convert(ctx context.Context, l *loader, rr rowReader, m *map
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var xw *exprWorker
+			if ev != nil {
+				var err error
+				if xw, err = ev.worker(ctx, w); err != nil {
+					evalOnce.Do(func() { evalErr = err })
+					cancel()
+					return
+				}
+				defer xw.close()
+				c.skippedBy = make([]int64, len(m.rules))
+			}
 			for blk := range blocks {
+				if xw != nil {
+					kept, skipped, err := xw.apply(ctx, blk)
+					if err != nil {
+						evalOnce.Do(func() { evalErr = err })
+						cancel()
+						return
+					}
+					for i, n := range skipped {
+						c.skippedBy[i] += n
+						c.read += n
+					}
+					blk = kept
+				}
 				for i, row := range blk.rows {
 					c.add(row, blk.nums[i])
 				}
@@ -531,6 +575,9 @@ func (in *ingester) convert(ctx context.Context, l *loader, rr rowReader, m *map
 		_ = bar.Set64(done)
 		_ = bar.Finish()
 	}
+	if evalErr != nil {
+		return convertStats{}, evalErr
+	}
 	if stageErr != nil {
 		return convertStats{}, stageErr
 	}
@@ -549,6 +596,15 @@ func (in *ingester) convert(ctx context.Context, l *loader, rr rowReader, m *map
 		st.rejects += c.rejects
 		st.warns += c.warns
 		all = append(all, c.issues...)
+		for i, n := range c.skippedBy {
+			if n > 0 {
+				if st.skippedBy == nil {
+					st.skippedBy = map[string]int64{}
+				}
+				st.skippedBy[m.rules[i]] += n
+				st.skipped += n
+			}
+		}
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].row < all[j].row })
 	for i, is := range all {

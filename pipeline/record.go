@@ -83,6 +83,8 @@ type converter struct {
 	read    int64
 	rejects int64
 	warns   int64
+	// skippedBy counts rows filtered out, per where rule (nil without rules).
+	skippedBy []int64
 	// ids holds a hash of every petition_id converted, to tell the loader whether
 	// duplicates are possible (a hash collision only costs the slower exact path).
 	ids []uint64
@@ -182,6 +184,9 @@ func (c *converter) add(row []string, rowNum int64) {
 			continue
 		}
 		raw := strings.TrimSpace(fs.get(row))
+		if fs.aliases != nil {
+			raw = fs.alias(raw)
+		}
 		required := f == fPetitionID || f == fReceivedAt || f == fUnitID
 		if raw == "" {
 			if required {
