@@ -145,6 +145,14 @@ func Ingest(ctx context.Context, db *store.DB, cfg *config.Config, opt IngestOpt
 			break
 		}
 	}
+	if cfg.Units.FromSource != nil && ctx.Err() == nil {
+		n, err := in.rebuildDerivedUnits(ctx)
+		if err != nil {
+			errs = append(errs, err)
+		} else {
+			res.Units = n
+		}
+	}
 	slog.Info("ingest finished", "batches", len(res.Batches), "rows_read", res.RowsRead, "inserted", res.Inserted,
 		"updated", res.Updated, "unchanged", res.Unchanged, "rejected", res.Rejected, "warnings", res.Warnings, "failed", len(errs))
 	if ctx.Err() != nil {
@@ -381,6 +389,11 @@ func (in *ingester) runBatch(ctx context.Context, src *config.Source, kind, file
 	if err != nil {
 		return b, fmt.Errorf("%s: %w", file, err)
 	}
+	if fs := in.cfg.Units.FromSource; fs != nil && fs.Source == src.Name {
+		if err := m.deriveUnits(fs, rr.Header()); err != nil {
+			return b, fmt.Errorf("%s: %w", file, err)
+		}
+	}
 	l, err := beginBatch(ctx, in.db.DB, src.Name, file)
 	if err != nil {
 		return b, err
@@ -394,6 +407,11 @@ func (in *ingester) runBatch(ctx context.Context, src *config.Source, kind, file
 	tConv := time.Since(started)
 	b.RowsRead, b.Rejected, b.Warnings = st.read, st.rejects, st.warns
 	b.SkippedRows, b.SkippedBy = st.skipped, st.skippedBy
+	if st.units != nil {
+		if err := l.saveDerivedUnits(ctx, st.units); err != nil {
+			return b, err
+		}
+	}
 	uc, err := l.upsert(ctx, st.maybeDup, src.Kind == "synthetic")
 	if err != nil {
 		return b, err
@@ -426,6 +444,7 @@ type convertStats struct {
 	maybeDup             bool
 	skipped              int64
 	skippedBy            map[string]int64
+	units                map[string]seenUnit
 }
 
 // rowBlock is a run of rows handed from the reader to a converter worker.
@@ -587,7 +606,7 @@ func (in *ingester) convert(ctx context.Context, l *loader, rr rowReader, m *map
 	if readErr != nil {
 		return convertStats{}, fmt.Errorf("source %s: read %s: %w", l.source, l.file, readErr)
 	}
-	st := convertStats{maybeDup: mayHaveDuplicates(convs)}
+	st := convertStats{maybeDup: mayHaveDuplicates(convs), units: mergeUnits(convs)}
 	all := readIssues
 	st.rejects = int64(len(readIssues))
 	st.read = int64(len(readIssues))

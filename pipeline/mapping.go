@@ -142,6 +142,8 @@ type mapper struct {
 	// expr field reads column width+k of a row extended by exprEval (see expr.go).
 	rules []string
 	exprs []string
+	// units, when set, notes each stored record's unit (units.from_source).
+	units *unitDeriver
 }
 
 // mappedFields lists the canonical fields a source maps, for sources.mapped_fields.

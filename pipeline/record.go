@@ -85,6 +85,8 @@ type converter struct {
 	warns   int64
 	// skippedBy counts rows filtered out, per where rule (nil without rules).
 	skippedBy []int64
+	// units are the derived units seen (units.from_source only).
+	units map[string]seenUnit
 	// ids holds a hash of every petition_id converted, to tell the loader whether
 	// duplicates are possible (a hash collision only costs the slower exact path).
 	ids []uint64
@@ -285,6 +287,9 @@ func (c *converter) add(row []string, rowNum int64) {
 			reason: strings.Join(rejectReasons, "; "), severity: "reject", value: rejectValue})
 		c.rejects++
 		return
+	}
+	if m.units != nil {
+		c.noteUnit(row, rowNum)
 	}
 	c.append(rowNum)
 }
