@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 
@@ -425,4 +426,23 @@ func exprSourceColumns(src *config.Source) []string {
 		out = append(out, refs...)
 	}
 	return out
+}
+
+// logIssues shows the first rejects and field warnings of a batch with the cell
+// value that caused them (personal values are already redacted in the issue), and
+// how to see the rest.
+func logIssues(source, file string, batchID int64, all []issue) {
+	const shown = 10
+	for i, is := range all {
+		if i >= shown {
+			slog.Warn("more rejected records and field warnings are in the rejected table", "source", source, "file", file,
+				"count", len(all), "see", fmt.Sprintf("xinfang sql \"SELECT row_number, field, reason, value FROM rejected WHERE batch_id = %d\"", batchID))
+			break
+		}
+		msg := "field warning"
+		if is.severity == "reject" {
+			msg = "record rejected"
+		}
+		slog.Warn(msg, "source", source, "file", file, "row", is.row, "field", is.field, "reason", is.reason, "value", is.value)
+	}
 }

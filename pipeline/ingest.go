@@ -626,14 +626,7 @@ func (in *ingester) convert(ctx context.Context, l *loader, rr rowReader, m *map
 		}
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].row < all[j].row })
-	for i, is := range all {
-		if i >= 20 {
-			slog.Warn("more rejected records and field warnings are in the rejected table", "source", l.source, "file", l.file, "count", len(all))
-			break
-		}
-		// Values of personal fields are already redacted in the issue.
-		slog.Debug("ingest issue", "source", l.source, "file", l.file, "row", is.row, "field", is.field, "severity", is.severity, "reason", is.reason)
-	}
+	logIssues(l.source, l.file, l.batchID, all)
 	if err := l.addIssues(all); err != nil {
 		return st, err
 	}

@@ -23,7 +23,7 @@ func TestUnitsFromSource(t *testing.T) {
 	e.cfg.Units = config.UnitsConfig{File: units, FromSource: &config.UnitsFromSource{Source: "s", NameColumn: "CompanyName",
 		ParentColumn: "Group", Root: &config.UnitRoot{ID: "ROOT", Name: "All companies"}}}
 	src := config.Source{Name: "s", Kind: "csv", Path: p, Mapping: config.Mapping{
-		Where: config.Rules{"Status = 'ok'"},
+		Where:  config.Rules{"Status = 'ok'"},
 		Fields: map[string]config.FieldMap{"petition_id": {Column: "id"}, "received_at": {Column: "at"}, "unit_id": {Column: "Company"}}}}
 	res := e.mustIngest(src)
 	// C1 (row 2 wins over row 4: first seen), C2 (no group: under ROOT), C4 from the
