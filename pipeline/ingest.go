@@ -332,23 +332,7 @@ func (in *ingester) ingestFile(ctx context.Context, src *config.Source, kind, pa
 			return nil
 		}
 	}
-	open := func(ctx context.Context) (rowReader, error) {
-		switch kind {
-		case "csv", "tsv":
-			delim := src.Delimiter
-			if delim == "" && kind == "tsv" {
-				delim = "\t"
-			}
-			return openDelimited(path, src.Encoding, delim, src.HeaderRow)
-		case "xlsx":
-			return openXLSX(path, src.Sheet, src.HeaderRow)
-		case "jsonl":
-			return openJSONL(path, mappedColumns(src))
-		case "parquet":
-			return openParquet(ctx, in.db.DB, path)
-		}
-		return nil, fmt.Errorf("source %s: unsupported kind %q", src.Name, kind)
-	}
+	open := func(ctx context.Context) (rowReader, error) { return openFile(ctx, in.db.DB, src, kind, path) }
 	b, err := in.runBatch(ctx, src, kind, path, hash, open, nil)
 	if err != nil {
 		recordFailedBatch(ctx, in.db.DB, src.Name, path, hash, started, err)
@@ -357,6 +341,26 @@ func (in *ingester) ingestFile(ctx context.Context, src *config.Source, kind, pa
 	}
 	res.add(b)
 	return nil
+}
+
+// openFile opens one file of a file source with the source's reader settings
+// (db reads Parquet).
+func openFile(ctx context.Context, db *sql.DB, src *config.Source, kind, path string) (rowReader, error) {
+	switch kind {
+	case "csv", "tsv":
+		delim := src.Delimiter
+		if delim == "" && kind == "tsv" {
+			delim = "\t"
+		}
+		return openDelimited(path, src.Encoding, delim, src.HeaderRow)
+	case "xlsx":
+		return openXLSX(path, src.Sheet, src.HeaderRow)
+	case "jsonl":
+		return openJSONL(path, mappedColumns(src))
+	case "parquet":
+		return openParquet(ctx, db, path)
+	}
+	return nil, fmt.Errorf("source %s: unsupported kind %q", src.Name, kind)
 }
 
 // mappedColumns lists the source columns a mapping reads.
