@@ -53,6 +53,11 @@ func printIngest(cmd *cobra.Command, res *pipeline.IngestResult) {
 	}
 	fmt.Fprintf(w, "total\t\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\t\n", res.RowsRead, res.Skipped, res.Inserted, res.Updated, res.Unchanged, res.Rejected, res.Warnings)
 	w.Flush()
+	for _, q := range res.Quality {
+		if q.Failing {
+			fmt.Fprintf(cmd.OutOrStdout(), "warning: %s: %d of %d %s\n", q.Source, q.Rows, q.Total, q.Message)
+		}
+	}
 	if res.Units >= 0 {
 		fmt.Fprintf(cmd.OutOrStdout(), "units: %d\n", res.Units)
 	}

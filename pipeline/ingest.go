@@ -51,6 +51,8 @@ type IngestResult struct {
 	Warnings  int64
 	Skipped   int64 // rows filtered out by mapping.where rules
 	Units     int64 // rows now in the units table, when it was replaced (-1 = untouched)
+	// Quality holds the plausibility checks of the ingested sources (data_quality).
+	Quality []QualityFinding
 }
 
 // BatchResult is one ingest batch (one file or one pull).
@@ -144,6 +146,17 @@ func Ingest(ctx context.Context, db *store.DB, cfg *config.Config, opt IngestOpt
 		if ctx.Err() != nil {
 			break
 		}
+	}
+	if ctx.Err() == nil {
+		var names []string
+		for _, s := range selected {
+			names = append(names, s.Name)
+		}
+		q, err := in.checkPlausibility(ctx, names)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		res.Quality = q
 	}
 	if cfg.Units.FromSource != nil && ctx.Err() == nil {
 		n, err := in.rebuildDerivedUnits(ctx)
