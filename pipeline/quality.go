@@ -41,8 +41,8 @@ var plausibilityChecks = []plausibilityCheck{
 // QualityFinding is one check's result for one source.
 type QualityFinding struct {
 	Source, Check, Message string
-	Rows, Total           int64
-	Failing               bool
+	Rows, Total            int64
+	Failing                bool
 }
 
 // checkPlausibility recomputes data_quality for the given sources.
