@@ -37,3 +37,19 @@ func TestMappingKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestReaderKeys(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{"{name: s, kind: csv, path: x, delimiter: ';'}", ""},
+		{`{name: s, kind: tsv, path: x, delimiter: '\t'}`, ""},
+		{"{name: s, kind: csv, path: x, delimiter: ';;'}", `sources[0].delimiter: want one character`},
+		{"{name: s, kind: xlsx, path: x, delimiter: ';'}", "sources[0].delimiter: applies to csv and tsv sources only"},
+		{"{name: s, kind: csv, path: x, sheet: Data}", "sources[0].sheet: applies to xlsx sources only"},
+		{"{name: s, kind: xlsx, path: x, sheet: Data, header_row: 3}", ""},
+	} {
+		_, err := Parse("r.yaml", []byte("sources:\n  - "+c.src+"\n"))
+		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
+			t.Errorf("%s: %v; want %q", c.src, err, c.want)
+		}
+	}
+}

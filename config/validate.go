@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // CanonicalFields lists SPEC §2's fields in order, with whether each is required.
@@ -94,6 +95,16 @@ func (c *Config) Validate() error {
 			if _, err := time.LoadLocation(s.TimeZone); err != nil {
 				add(c.errAt(k+".time_zone", "unknown time zone %q", s.TimeZone))
 			}
+		}
+		if d := s.Delimiter; d != "" {
+			if s.Kind != "csv" && s.Kind != "tsv" {
+				add(c.errAt(k+".delimiter", "applies to csv and tsv sources only"))
+			} else if d != `\t` && (utf8.RuneCountInString(d) != 1 || d == "\"" || d == "\n" || d == "\r") {
+				add(c.errAt(k+".delimiter", "want one character (or \\t for tab), got %q", d))
+			}
+		}
+		if s.Sheet != "" && s.Kind != "xlsx" {
+			add(c.errAt(k+".sheet", "applies to xlsx sources only"))
 		}
 		if s.HeaderRow < 0 {
 			add(c.errAt(k+".header_row", "must be 1 or more"))
