@@ -285,11 +285,18 @@ func (in *ingester) configFingerprint(src *config.Source) string {
 	// Where the file was found (folder or glob) and pull settings do not shape rows.
 	s := *src
 	s.Path, s.Incremental, s.BatchSize, s.DSN, s.Synthetic = "", false, 0, "", config.Synthetic{}
+	// Units derived from this source are saved by its batches: deriving them (or
+	// from other columns) needs the file read again.
+	var units *config.UnitsFromSource
+	if fs := in.cfg.Units.FromSource; fs != nil && fs.Source == src.Name {
+		units = fs
+	}
 	b, _ := json.Marshal(struct {
-		S   config.Source
-		TZ  string
-		Key string
-	}{s, in.cfg.TimeZone, in.keyFP})
+		S     config.Source
+		TZ    string
+		Key   string
+		Units *config.UnitsFromSource `json:",omitempty"`
+	}{s, in.cfg.TimeZone, in.keyFP, units})
 	sum := xxh3.Hash128(b).Bytes()
 	return hex.EncodeToString(sum[:8])
 }

@@ -47,3 +47,18 @@ func TestUnitsFromSource(t *testing.T) {
 		t.Fatalf("re-ingest: %+v units %d", res.Batches[0], res.Units)
 	}
 }
+
+// Turning units.from_source on for a file ingested before re-reads it (the file is
+// unchanged, but its units were never derived).
+func TestUnitsFromSourceAddedLater(t *testing.T) {
+	e := newEnv(t)
+	p := e.write("r.csv", []byte("id,at,Company\n1,2024-01-05,C1\n2,2024-01-06,C2\n"))
+	src := config.Source{Name: "s", Kind: "csv", Path: p, Mapping: config.Mapping{
+		Fields: map[string]config.FieldMap{"petition_id": {Column: "id"}, "received_at": {Column: "at"}, "unit_id": {Column: "Company"}}}}
+	e.mustIngest(src)
+	e.cfg.Units.FromSource = &config.UnitsFromSource{Source: "s"}
+	res := e.mustIngest(src)
+	if res.Batches[0].Skipped || res.Units != 2 {
+		t.Fatalf("batch %+v, units %d; want the file re-read and 2 units", res.Batches[0], res.Units)
+	}
+}
