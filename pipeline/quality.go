@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 )
 
@@ -68,6 +69,9 @@ func (in *ingester) checkPlausibility(ctx context.Context, sources []string) ([]
 				}
 			}
 			out = append(out, fs...)
+			if err := fieldCoverage(ctx, conn, src); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
@@ -104,4 +108,44 @@ func plausibility(ctx context.Context, conn *sql.Conn, source string) ([]Quality
 		out = append(out, QualityFinding{Source: source, Check: c.id, Message: c.msg, Rows: rows, Total: total, Failing: failing})
 	}
 	return out, nil
+}
+
+// fieldCoverage recomputes field_coverage for a source: blank counts of the
+// fields its sources row says it maps.
+func fieldCoverage(ctx context.Context, conn *sql.Conn, source string) error {
+	if _, err := conn.ExecContext(ctx, "DELETE FROM field_coverage WHERE source = ?", source); err != nil {
+		return err
+	}
+	var fields []string
+	rows, err := conn.QueryContext(ctx, "SELECT unnest(mapped_fields) FROM sources WHERE source = ?", source)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var f string
+		if err := rows.Scan(&f); err != nil {
+			rows.Close()
+			return err
+		}
+		if fieldIndex(f) >= 0 { // only canonical names reach the SQL below
+			fields = append(fields, f)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	var parts []string
+	for _, f := range fields {
+		parts = append(parts, fmt.Sprintf("SELECT '%s' AS field, count(*) FILTER (WHERE %s IS NULL) AS blank, count(*) AS total FROM p", f, f))
+	}
+	q := "INSERT INTO field_coverage (source, field, blank, total, checked_at) SELECT ?, field, blank, total, ? FROM (WITH p AS (SELECT * FROM petitions WHERE source = ?) " +
+		strings.Join(parts, " UNION ALL ") + ")"
+	if _, err := conn.ExecContext(ctx, q, source, localNaive(time.Now()), source); err != nil {
+		return fmt.Errorf("field coverage of %s: %w", source, err)
+	}
+	return nil
 }

@@ -45,3 +45,20 @@ func TestPlausibilityChecks(t *testing.T) {
 		t.Fatalf("data_quality rows with findings = %d, want 4", n)
 	}
 }
+
+// field_coverage: source a maps closed_at (blank in row 2 of 4) and due_at (blank in
+// row 4); petition_id is never blank.
+func TestFieldCoverage(t *testing.T) {
+	e := newEnv(t)
+	pa := e.write("a.csv", []byte("id,at,closed,due\n1,2024-01-05,2024-01-06,2024-01-20\n2,2024-01-06,,2024-01-20\n3,2024-01-07,2024-01-09,2024-01-20\n4,2024-01-08,2024-01-09,\n"))
+	e.mustIngest(config.Source{Name: "a", Kind: "csv", Path: pa, Mapping: config.Mapping{Fields: map[string]config.FieldMap{
+		"petition_id": {Column: "id"}, "received_at": {Column: "at"}, "unit_id": {Const: "U"}, "closed_at": {Column: "closed"}, "due_at": {Column: "due"}}}})
+	got := map[string]string{}
+	for _, r := range e.rows(`SELECT field, blank || '/' || total AS v FROM field_coverage WHERE source = 'a'`) {
+		got[r["field"]] = r["v"]
+	}
+	expect(t, "coverage", got, map[string]string{"petition_id": "0/4", "closed_at": "1/4", "due_at": "1/4", "unit_id": "0/4"})
+	if len(got) != 5 {
+		t.Fatalf("coverage rows %v; want the 5 mapped fields", got)
+	}
+}

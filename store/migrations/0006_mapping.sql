@@ -25,3 +25,14 @@ CREATE TABLE IF NOT EXISTS data_quality (
     checked_at TIMESTAMP NOT NULL,
     PRIMARY KEY (source, check_id)
 );
+
+-- Per source and mapped field, how many stored records have it blank (recomputed
+-- with data_quality): a mapped field that is mostly blank is often a wrong column.
+CREATE TABLE IF NOT EXISTS field_coverage (
+    source     VARCHAR NOT NULL,
+    field      VARCHAR NOT NULL,
+    blank      BIGINT NOT NULL,
+    total      BIGINT NOT NULL,
+    checked_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (source, field)
+);
