@@ -34,6 +34,9 @@ func CheckSources(ctx context.Context, cfg *config.Config, sample int) (config.E
 	if len(errs) > 0 {
 		return errs, warns // header checks would repeat the same problems
 	}
+	if err := checkUnitsHeader(cfg); err != nil {
+		errs = append(errs, err)
+	}
 	for i := range cfg.Sources {
 		src := &cfg.Sources[i]
 		k := fmt.Sprintf("sources[%d]", i)
@@ -298,4 +301,32 @@ func sampleRows(ctx context.Context, rr rowReader, m *mapper, ev *exprEval, n in
 		msg += ": " + strings.Join(parts, "; ")
 	}
 	return msg, nil
+}
+
+// checkUnitsHeader checks that the units file has the unit_id and name columns
+// (after units.mapping), as replaceUnits needs.
+func checkUnitsHeader(cfg *config.Config) *config.Error {
+	path := cfg.Units.File
+	if path == "" {
+		return nil
+	}
+	rr, err := openUnitsFile(path, cfg.Units.Encoding)
+	if err != nil {
+		return cfg.ErrorAt("units.file", "%v", err)
+	}
+	defer rr.Close()
+	have := map[string]bool{}
+	for _, h := range rr.Header() {
+		have[cleanHeader(h)] = true
+	}
+	for _, c := range []string{"unit_id", "name"} {
+		name := c
+		if m := cfg.Units.Mapping[c]; m != "" {
+			name = m
+		}
+		if !have[name] {
+			return cfg.ErrorAt("units.file", "%s: no %s column %q (header: %s)", path, c, name, strings.Join(rr.Header(), ", "))
+		}
+	}
+	return nil
 }

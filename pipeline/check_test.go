@@ -83,3 +83,20 @@ func TestCheckSources(t *testing.T) {
 		t.Fatalf("zone warning: %v", warns)
 	}
 }
+
+func TestCheckUnitsHeader(t *testing.T) {
+	dir := t.TempDir()
+	u := filepath.Join(dir, "units.csv")
+	if err := os.WriteFile(u, []byte("code,name\nU1,One\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	y := "sources:\n  - {name: s, kind: synthetic}\nunits:\n  file: " + u + "\n"
+	errs, _ := CheckSources(context.Background(), parseCfg(t, y), 0)
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), `c.yaml:4: units.file: `+u+`: no unit_id column "unit_id"`) {
+		t.Fatalf("errors %v", errs)
+	}
+	errs, _ = CheckSources(context.Background(), parseCfg(t, y+"  mapping: {unit_id: code}\n"), 0)
+	if len(errs) != 0 {
+		t.Fatalf("with mapping: %v", errs)
+	}
+}

@@ -39,22 +39,24 @@ type unitRow struct {
 	hasStaff                        bool
 }
 
+// openUnitsFile opens a units file by its extension (xlsx, tsv, else CSV).
+func openUnitsFile(path, encoding string) (rowReader, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".xlsx", ".xlsm":
+		return openXLSX(path, "", 1)
+	case ".tsv", ".tab":
+		return openDelimited(path, encoding, "\t", 1)
+	}
+	return openDelimited(path, encoding, "", 1)
+}
+
 // replaceUnits replaces the units table with the rows of a units file (CSV/TSV or
 // xlsx) in one transaction. mapping renames columns (canonical -> file column).
 // A row without unit_id is rejected; a bad level, sector or staff is stored blank
 // with a warning; both go to the rejected table under source "units".
 func (in *ingester) replaceUnits(ctx context.Context, path string, mapping map[string]string, encoding string) (int64, error) {
 	started := time.Now()
-	var rr rowReader
-	var err error
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".xlsx", ".xlsm":
-		rr, err = openXLSX(path, "", 1)
-	case ".tsv", ".tab":
-		rr, err = openDelimited(path, encoding, "\t", 1)
-	default:
-		rr, err = openDelimited(path, encoding, "", 1)
-	}
+	rr, err := openUnitsFile(path, encoding)
 	if err != nil {
 		return 0, fmt.Errorf("units file: %w", err)
 	}
