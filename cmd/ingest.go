@@ -43,16 +43,21 @@ was ingested before (same content hash and source settings) is skipped.`,
 
 func printIngest(cmd *cobra.Command, res *pipeline.IngestResult) {
 	w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "batch\tsource\tread\tinserted\tupdated\tunchanged\trejected\twarnings\tfile\t")
+	fmt.Fprintln(w, "batch\tsource\tread\tskipped\tinserted\tupdated\tunchanged\trejected\twarnings\tfile\t")
 	for _, b := range res.Batches {
 		file := b.File
 		if b.Skipped {
 			file += " (unchanged, skipped)"
 		}
-		fmt.Fprintf(w, "%d\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t\n", b.BatchID, b.Source, b.RowsRead, b.Inserted, b.Updated, b.Unchanged, b.Rejected, b.Warnings, file)
+		fmt.Fprintf(w, "%d\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t\n", b.BatchID, b.Source, b.RowsRead, b.SkippedRows, b.Inserted, b.Updated, b.Unchanged, b.Rejected, b.Warnings, file)
 	}
-	fmt.Fprintf(w, "total\t\t%d\t%d\t%d\t%d\t%d\t%d\t\t\n", res.RowsRead, res.Inserted, res.Updated, res.Unchanged, res.Rejected, res.Warnings)
+	fmt.Fprintf(w, "total\t\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\t\n", res.RowsRead, res.Skipped, res.Inserted, res.Updated, res.Unchanged, res.Rejected, res.Warnings)
 	w.Flush()
+	for _, q := range res.Quality {
+		if q.Failing {
+			fmt.Fprintf(cmd.OutOrStdout(), "warning: %s: %d of %d %s\n", q.Source, q.Rows, q.Total, q.Message)
+		}
+	}
 	if res.Units >= 0 {
 		fmt.Fprintf(cmd.OutOrStdout(), "units: %d\n", res.Units)
 	}

@@ -48,6 +48,28 @@ type UnitsConfig struct {
 	Mapping map[string]string `yaml:"mapping" json:"mapping,omitempty"`
 	// Encoding of the units file (auto, utf-8, gb18030, gbk).
 	Encoding string `yaml:"encoding" json:"encoding,omitempty"`
+	// FromSource derives units from a source's records, merged with File (the
+	// file's rows win for a unit both give).
+	FromSource *UnitsFromSource `yaml:"from_source" json:"from_source,omitempty"`
+}
+
+// UnitsFromSource derives the unit table from a source's records: every distinct
+// unit_id the source stores becomes a unit. The id is always the record's unit_id
+// (after its mapping), so records and units can never disagree.
+type UnitsFromSource struct {
+	Source string `yaml:"source" json:"source"`
+	// NameColumn is the source column holding the unit's display name (default: the id).
+	NameColumn string `yaml:"name_column" json:"name_column,omitempty"`
+	// ParentColumn is the source column holding the parent unit's id (default: the root).
+	ParentColumn string `yaml:"parent_column" json:"parent_column,omitempty"`
+	// Root, when given, is the top unit: parent of every derived unit without one.
+	Root *UnitRoot `yaml:"root" json:"root,omitempty"`
+}
+
+// UnitRoot is the top of a derived unit tree.
+type UnitRoot struct {
+	ID   string `yaml:"id" json:"id"`
+	Name string `yaml:"name" json:"name"`
 }
 
 // Source is one configured system that yields petition records.
@@ -94,7 +116,13 @@ type Mapping struct {
 	DateLayouts []string `yaml:"date_layouts" json:"date_layouts,omitempty"`
 	// Personal lists extra canonical fields to pseudonymise (petitioner_id always is).
 	Personal []string `yaml:"personal" json:"personal,omitempty"`
+	// Where keeps only rows for which every rule (a DuckDB SQL boolean expression over
+	// the source's own columns) is true; the others are counted as skipped, per rule.
+	Where Rules `yaml:"where" json:"where,omitempty"`
 }
+
+// Rules is one or more SQL conditions; in YAML a plain string is one rule.
+type Rules []string
 
 // FieldMap says where one canonical field comes from. In YAML a plain string is
 // shorthand for {column: ...}.
@@ -103,6 +131,9 @@ type FieldMap struct {
 	Columns []string `yaml:"columns" json:"columns,omitempty"` // joined with Sep to build a key
 	Sep     string   `yaml:"sep" json:"sep,omitempty"`
 	Const   string   `yaml:"const" json:"const,omitempty"` // a constant value (e.g. a fixed unit)
+	// Expr is a DuckDB SQL expression over the source's own columns (all VARCHAR);
+	// its result, as text, is the field's raw value.
+	Expr    string   `yaml:"expr" json:"expr,omitempty"`
 	Layouts []string `yaml:"layouts" json:"layouts,omitempty"`
 	// Values: source value -> canonical value for this field only.
 	Values map[string]string `yaml:"values" json:"values,omitempty"`

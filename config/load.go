@@ -190,6 +190,27 @@ func (f *FieldMap) UnmarshalYAML(unmarshal func(any) error) error {
 	return nil
 }
 
+// UnmarshalYAML accepts a single rule as a plain string.
+func (r *Rules) UnmarshalYAML(unmarshal func(any) error) error {
+	var s string
+	if err := unmarshal(&s); err == nil {
+		*r = Rules{s}
+		return nil
+	}
+	var l []string
+	if err := unmarshal(&l); err != nil {
+		return err
+	}
+	*r = l
+	return nil
+}
+
+// ErrorAt is a configuration error at a dotted key, with the key's line in the file
+// (for checks outside this package, such as SQL expressions prepared against DuckDB).
+func (c *Config) ErrorAt(key, format string, args ...any) *Error {
+	return c.errAt(key, format, args...)
+}
+
 // Marshal renders the effective configuration as YAML.
 func (c *Config) Marshal() ([]byte, error) {
 	return yaml.MarshalWithOptions(c, yaml.UseLiteralStyleIfMultiline(true))

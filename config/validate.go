@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // CanonicalFields lists SPEC §2's fields in order, with whether each is required.
@@ -95,6 +96,16 @@ func (c *Config) Validate() error {
 				add(c.errAt(k+".time_zone", "unknown time zone %q", s.TimeZone))
 			}
 		}
+		if d := s.Delimiter; d != "" {
+			if s.Kind != "csv" && s.Kind != "tsv" {
+				add(c.errAt(k+".delimiter", "applies to csv and tsv sources only"))
+			} else if d != `\t` && (utf8.RuneCountInString(d) != 1 || d == "\"" || d == "\n" || d == "\r") {
+				add(c.errAt(k+".delimiter", "want one character (or \\t for tab), got %q", d))
+			}
+		}
+		if s.Sheet != "" && s.Kind != "xlsx" {
+			add(c.errAt(k+".sheet", "applies to xlsx sources only"))
+		}
 		if s.HeaderRow < 0 {
 			add(c.errAt(k+".header_row", "must be 1 or more"))
 		}
@@ -122,7 +133,7 @@ func (c *Config) Validate() error {
 		if s.Kind != "synthetic" && s.Kind != "" {
 			for _, req := range []string{"petition_id", "received_at", "unit_id"} {
 				fm, ok := s.Mapping.Fields[req]
-				if !ok || (fm.Column == "" && len(fm.Columns) == 0 && fm.Const == "") {
+				if !ok || (fm.Column == "" && len(fm.Columns) == 0 && fm.Const == "" && fm.Expr == "") {
 					// An identity mapping is allowed: canonical CSVs need no mapping at all.
 					if len(s.Mapping.Fields) > 0 {
 						add(c.errAt(k+".mapping.fields", "required field %s is not mapped", req))
@@ -152,13 +163,26 @@ func (c *Config) Validate() error {
 			if fm.Const != "" {
 				n++
 			}
+			if fm.Expr != "" {
+				n++
+			}
 			if n != 1 {
-				add(c.errAt(fk, "give exactly one of column, columns or const"))
+				add(c.errAt(fk, "give exactly one of column, columns, const or expr"))
+			}
+			if len(fm.Values) > 0 && isDateField(f) {
+				add(c.errAt(fk+".values", "values does not apply to a date field (%s): give layouts, or an expr", f))
 			}
 		}
 		for f := range s.Mapping.Values {
 			if !IsCanonicalField(f) {
 				add(c.errAt(k+".mapping.values."+f, "not a canonical field"))
+			} else if isDateField(f) {
+				add(c.errAt(k+".mapping.values."+f, "values does not apply to a date field: give layouts, or an expr"))
+			}
+		}
+		for j, r := range s.Mapping.Where {
+			if strings.TrimSpace(r) == "" {
+				add(c.errAt(fmt.Sprintf("%s.mapping.where[%d]", k, j), "an empty rule"))
 			}
 		}
 		for _, f := range s.Mapping.Personal {
@@ -167,6 +191,8 @@ func (c *Config) Validate() error {
 			}
 		}
 	}
+
+	errs = append(errs, c.validateUnits(names)...)
 
 	m := c.Metrics
 	pos := func(key string, v int) {
@@ -299,6 +325,29 @@ func (c *Config) Validate() error {
 		return errs
 	}
 	return nil
+}
+
+// dateFields are the canonical fields parsed as dates or datetimes: value aliases
+// never apply to them (a date is parsed, not looked up).
+var dateFields = []string{"received_at", "feedback_due", "feedback_at", "accepted_at", "due_at", "closed_at", "followup_at", "updated_at"}
+
+func isDateField(f string) bool { return oneOf(f, dateFields) }
+
+func (c *Config) validateUnits(sources map[string]bool) Errors {
+	var errs Errors
+	fs := c.Units.FromSource
+	if fs == nil {
+		return nil
+	}
+	if fs.Source == "" {
+		errs = append(errs, c.errAt("units.from_source.source", "name the source whose records give the units"))
+	} else if !sources[fs.Source] {
+		errs = append(errs, c.errAt("units.from_source.source", "%q is not a configured source", fs.Source))
+	}
+	if fs.Root != nil && strings.TrimSpace(fs.Root.ID) == "" {
+		errs = append(errs, c.errAt("units.from_source.root.id", "the root unit needs an id"))
+	}
+	return errs
 }
 
 var memoryLimitRe = regexp.MustCompile(`^(?i)[0-9]+(\.[0-9]+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$`)

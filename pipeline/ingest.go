@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -48,7 +49,10 @@ type IngestResult struct {
 	Unchanged int64
 	Rejected  int64
 	Warnings  int64
+	Skipped   int64 // rows filtered out by mapping.where rules
 	Units     int64 // rows now in the units table, when it was replaced (-1 = untouched)
+	// Quality holds the plausibility checks of the ingested sources (data_quality).
+	Quality []QualityFinding
 }
 
 // BatchResult is one ingest batch (one file or one pull).
@@ -64,7 +68,11 @@ type BatchResult struct {
 	Rejected  int64
 	Warnings  int64
 	Deleted   int64 // synthetic source only: records the regenerated data no longer has
-	Duration  time.Duration
+	// SkippedRows are rows a mapping.where rule filtered out (counted in RowsRead,
+	// neither stored nor rejected); SkippedBy counts them by the first rule they failed.
+	SkippedRows int64
+	SkippedBy   map[string]int64
+	Duration    time.Duration
 }
 
 func (r *IngestResult) add(b BatchResult) {
@@ -75,6 +83,7 @@ func (r *IngestResult) add(b BatchResult) {
 	r.Unchanged += b.Unchanged
 	r.Rejected += b.Rejected
 	r.Warnings += b.Warnings
+	r.Skipped += b.SkippedRows
 }
 
 // ingester holds what every batch of one Ingest call needs.
@@ -136,6 +145,25 @@ func Ingest(ctx context.Context, db *store.DB, cfg *config.Config, opt IngestOpt
 		errs = append(errs, berrs...)
 		if ctx.Err() != nil {
 			break
+		}
+	}
+	if ctx.Err() == nil {
+		var names []string
+		for _, s := range selected {
+			names = append(names, s.Name)
+		}
+		q, err := in.checkPlausibility(ctx, names)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		res.Quality = q
+	}
+	if cfg.Units.FromSource != nil && ctx.Err() == nil {
+		n, err := in.rebuildDerivedUnits(ctx)
+		if err != nil {
+			errs = append(errs, err)
+		} else {
+			res.Units = n
 		}
 	}
 	slog.Info("ingest finished", "batches", len(res.Batches), "rows_read", res.RowsRead, "inserted", res.Inserted,
@@ -257,11 +285,18 @@ func (in *ingester) configFingerprint(src *config.Source) string {
 	// Where the file was found (folder or glob) and pull settings do not shape rows.
 	s := *src
 	s.Path, s.Incremental, s.BatchSize, s.DSN, s.Synthetic = "", false, 0, "", config.Synthetic{}
+	// Units derived from this source are saved by its batches: deriving them (or
+	// from other columns) needs the file read again.
+	var units *config.UnitsFromSource
+	if fs := in.cfg.Units.FromSource; fs != nil && fs.Source == src.Name {
+		units = fs
+	}
 	b, _ := json.Marshal(struct {
-		S   config.Source
-		TZ  string
-		Key string
-	}{s, in.cfg.TimeZone, in.keyFP})
+		S     config.Source
+		TZ    string
+		Key   string
+		Units *config.UnitsFromSource `json:",omitempty"`
+	}{s, in.cfg.TimeZone, in.keyFP, units})
 	sum := xxh3.Hash128(b).Bytes()
 	return hex.EncodeToString(sum[:8])
 }
@@ -317,23 +352,7 @@ func (in *ingester) ingestFile(ctx context.Context, src *config.Source, kind, pa
 			return nil
 		}
 	}
-	open := func(ctx context.Context) (rowReader, error) {
-		switch kind {
-		case "csv", "tsv":
-			delim := src.Delimiter
-			if delim == "" && kind == "tsv" {
-				delim = "\t"
-			}
-			return openDelimited(path, src.Encoding, delim, src.HeaderRow)
-		case "xlsx":
-			return openXLSX(path, src.Sheet, src.HeaderRow)
-		case "jsonl":
-			return openJSONL(path, mappedColumns(src))
-		case "parquet":
-			return openParquet(ctx, in.db.DB, path)
-		}
-		return nil, fmt.Errorf("source %s: unsupported kind %q", src.Name, kind)
-	}
+	open := func(ctx context.Context) (rowReader, error) { return openFile(ctx, in.db.DB, src, kind, path) }
 	b, err := in.runBatch(ctx, src, kind, path, hash, open, nil)
 	if err != nil {
 		recordFailedBatch(ctx, in.db.DB, src.Name, path, hash, started, err)
@@ -342,6 +361,26 @@ func (in *ingester) ingestFile(ctx context.Context, src *config.Source, kind, pa
 	}
 	res.add(b)
 	return nil
+}
+
+// openFile opens one file of a file source with the source's reader settings
+// (db reads Parquet).
+func openFile(ctx context.Context, db *sql.DB, src *config.Source, kind, path string) (rowReader, error) {
+	switch kind {
+	case "csv", "tsv":
+		delim := src.Delimiter
+		if delim == "" && kind == "tsv" {
+			delim = "\t"
+		}
+		return openDelimited(path, src.Encoding, delim, src.HeaderRow)
+	case "xlsx":
+		return openXLSX(path, src.Sheet, src.HeaderRow)
+	case "jsonl":
+		return openJSONL(path, mappedColumns(src))
+	case "parquet":
+		return openParquet(ctx, db, path)
+	}
+	return nil, fmt.Errorf("source %s: unsupported kind %q", src.Name, kind)
 }
 
 // mappedColumns lists the source columns a mapping reads.
@@ -353,8 +392,9 @@ func mappedColumns(src *config.Source) []string {
 		}
 		out = append(out, fm.Columns...)
 	}
+	out = append(out, exprSourceColumns(src)...)
 	sort.Strings(out)
-	return out
+	return slices.Compact(out)
 }
 
 // runBatch reads one input through the mapping into the staging table and upserts
@@ -373,6 +413,11 @@ func (in *ingester) runBatch(ctx context.Context, src *config.Source, kind, file
 	if err != nil {
 		return b, fmt.Errorf("%s: %w", file, err)
 	}
+	if fs := in.cfg.Units.FromSource; fs != nil && fs.Source == src.Name {
+		if err := m.deriveUnits(fs, rr.Header()); err != nil {
+			return b, fmt.Errorf("%s: %w", file, err)
+		}
+	}
 	l, err := beginBatch(ctx, in.db.DB, src.Name, file)
 	if err != nil {
 		return b, err
@@ -385,6 +430,12 @@ func (in *ingester) runBatch(ctx context.Context, src *config.Source, kind, file
 	}
 	tConv := time.Since(started)
 	b.RowsRead, b.Rejected, b.Warnings = st.read, st.rejects, st.warns
+	b.SkippedRows, b.SkippedBy = st.skipped, st.skippedBy
+	if st.units != nil {
+		if err := l.saveDerivedUnits(ctx, st.units); err != nil {
+			return b, err
+		}
+	}
 	uc, err := l.upsert(ctx, st.maybeDup, src.Kind == "synthetic")
 	if err != nil {
 		return b, err
@@ -415,6 +466,9 @@ func (in *ingester) runBatch(ctx context.Context, src *config.Source, kind, file
 type convertStats struct {
 	read, rejects, warns int64
 	maybeDup             bool
+	skipped              int64
+	skippedBy            map[string]int64
+	units                map[string]seenUnit
 }
 
 // rowBlock is a run of rows handed from the reader to a converter worker.
@@ -479,6 +533,15 @@ func (in *ingester) convert(ctx context.Context, l *loader, rr rowReader, m *map
 		}
 	}()
 
+	var ev *exprEval
+	if len(m.rules)+len(m.exprs) > 0 {
+		var err error
+		if ev, err = newExprEval(ctx, m.source, m.rules, m.exprs, rr.Header()); err != nil {
+			return convertStats{}, err
+		}
+	}
+	var evalErr error
+	var evalOnce sync.Once
 	convs := make([]*converter, in.workers)
 	var wg sync.WaitGroup
 	for w := range convs {
@@ -487,7 +550,31 @@ func (in *ingester) convert(ctx context.Context, l *loader, rr rowReader, m *map
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var xw *exprWorker
+			if ev != nil {
+				var err error
+				if xw, err = ev.worker(ctx, w); err != nil {
+					evalOnce.Do(func() { evalErr = err })
+					cancel()
+					return
+				}
+				defer xw.close()
+				c.skippedBy = make([]int64, len(m.rules))
+			}
 			for blk := range blocks {
+				if xw != nil {
+					kept, skipped, err := xw.apply(ctx, blk)
+					if err != nil {
+						evalOnce.Do(func() { evalErr = err })
+						cancel()
+						return
+					}
+					for i, n := range skipped {
+						c.skippedBy[i] += n
+						c.read += n
+					}
+					blk = kept
+				}
 				for i, row := range blk.rows {
 					c.add(row, blk.nums[i])
 				}
@@ -531,6 +618,9 @@ func (in *ingester) convert(ctx context.Context, l *loader, rr rowReader, m *map
 		_ = bar.Set64(done)
 		_ = bar.Finish()
 	}
+	if evalErr != nil {
+		return convertStats{}, evalErr
+	}
 	if stageErr != nil {
 		return convertStats{}, stageErr
 	}
@@ -540,7 +630,7 @@ func (in *ingester) convert(ctx context.Context, l *loader, rr rowReader, m *map
 	if readErr != nil {
 		return convertStats{}, fmt.Errorf("source %s: read %s: %w", l.source, l.file, readErr)
 	}
-	st := convertStats{maybeDup: mayHaveDuplicates(convs)}
+	st := convertStats{maybeDup: mayHaveDuplicates(convs), units: mergeUnits(convs)}
 	all := readIssues
 	st.rejects = int64(len(readIssues))
 	st.read = int64(len(readIssues))
@@ -549,16 +639,18 @@ func (in *ingester) convert(ctx context.Context, l *loader, rr rowReader, m *map
 		st.rejects += c.rejects
 		st.warns += c.warns
 		all = append(all, c.issues...)
+		for i, n := range c.skippedBy {
+			if n > 0 {
+				if st.skippedBy == nil {
+					st.skippedBy = map[string]int64{}
+				}
+				st.skippedBy[m.rules[i]] += n
+				st.skipped += n
+			}
+		}
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].row < all[j].row })
-	for i, is := range all {
-		if i >= 20 {
-			slog.Warn("more rejected records and field warnings are in the rejected table", "source", l.source, "file", l.file, "count", len(all))
-			break
-		}
-		// Values of personal fields are already redacted in the issue.
-		slog.Debug("ingest issue", "source", l.source, "file", l.file, "row", is.row, "field", is.field, "severity", is.severity, "reason", is.reason)
-	}
+	logIssues(l.source, l.file, l.batchID, all)
 	if err := l.addIssues(all); err != nil {
 		return st, err
 	}

@@ -368,10 +368,10 @@ func nullable(s string) any {
 // finish records the batch and the source's state, then commits.
 func (l *loader) finish(ctx context.Context, b *BatchResult, started time.Time, contentHash string, sourceRow sourceState) error {
 	if err := l.exec(ctx, `INSERT INTO ingest_batches (batch_id, source, file, content_hash, started_at, finished_at, status,
-		rows_read, inserted, updated, unchanged, rejected, warnings)
-		VALUES (?, ?, ?, ?, ?, ?, 'ok', ?, ?, ?, ?, ?, ?)`,
+		rows_read, inserted, updated, unchanged, rejected, warnings, skipped, skipped_by)
+		VALUES (?, ?, ?, ?, ?, ?, 'ok', ?, ?, ?, ?, ?, ?, ?, ?)`,
 		l.batchID, l.source, nullable(l.file), nullable(contentHash), localNaive(started), localNaive(time.Now()),
-		b.RowsRead, b.Inserted, b.Updated, b.Unchanged, b.Rejected, b.Warnings); err != nil {
+		b.RowsRead, b.Inserted, b.Updated, b.Unchanged, b.Rejected, b.Warnings, b.SkippedRows, skippedByJSON(b.SkippedBy)); err != nil {
 		return err
 	}
 	if err := sourceRow.save(ctx, l.conn); err != nil {

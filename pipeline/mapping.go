@@ -138,6 +138,12 @@ type mapper struct {
 	fields      [numFields]fieldSpec
 	zones       zones
 	excelSerial bool
+	// rules are the source's where conditions and exprs its computed fields; an
+	// expr field reads column width+k of a row extended by exprEval (see expr.go).
+	rules []string
+	exprs []string
+	// units, when set, notes each stored record's unit (units.from_source).
+	units *unitDeriver
 }
 
 // mappedFields lists the canonical fields a source maps, for sources.mapped_fields.
@@ -187,7 +193,7 @@ func newMapper(src *config.Source, header []string, globalLoc *time.Location, ex
 		}
 		srcLoc = l
 	}
-	m := &mapper{source: src.Name, zones: newZones(srcLoc, globalLoc), excelSerial: excelSerial}
+	m := &mapper{source: src.Name, zones: newZones(srcLoc, globalLoc), excelSerial: excelSerial, rules: mp.Where}
 	colIdx := map[string]int{}
 	for i, h := range header {
 		h = cleanHeader(h)
@@ -228,6 +234,9 @@ func newMapper(src *config.Source, header []string, globalLoc *time.Location, ex
 		switch {
 		case fm.Const != "":
 			f.isCons, f.cons = true, fm.Const
+		case fm.Expr != "":
+			f.col = len(header) + len(m.exprs)
+			m.exprs = append(m.exprs, fm.Expr)
 		case len(fm.Columns) > 0:
 			f.sep = fm.Sep
 			if f.sep == "" {
@@ -290,4 +299,16 @@ func enumValues(field string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// alias applies a field's configured values before parsing: a blank cell takes the
+// value given for "" (a default), and a text or integer field takes its alias (enum
+// and boolean fields look their aliases up while parsing).
+func (f *fieldSpec) alias(raw string) string {
+	if raw == "" || f.kind == kString || f.kind == kInt {
+		if v, ok := f.aliases[raw]; ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return raw
 }

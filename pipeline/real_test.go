@@ -124,3 +124,48 @@ func TestRealTipDM(t *testing.T) {
 		t.Fatalf("%d raw requester ids stored", n)
 	}
 }
+
+// Baltimore 311 through examples/baltimore311-derived.yaml: where rules, expr fields
+// and units from data. Expected figures are an independent recount of the raw CSV
+// with Python's csv module (not DuckDB, not this code):
+//
+//	r = list(csv.DictReader(open("311_sample.csv")))
+//	dup = [x for x in r if x["SRStatus"].endswith("(Duplicate)")]          # 217
+//	tr  = [x for x in r if x["SRStatus"].endswith("(Transferred)")]        # 18
+//	k   = [x for x in r if x not in dup and x not in tr]                   # 9,765
+//	sum(x["DueDate"] and x["DueDate"] == x["CreatedDate"] for x in k)      # 221 placeholders
+//	sum(not x["DueDate"] for x in k)                                       # 275 without
+//	sum(x["SRStatus"] == "Closed" and x["CloseDate"] != "" for x in k)     # 9,567 closed
+//	len({x["Agency"] for x in k})                                          # 16 agencies
+//	Counter(x["Agency"] for x in k)["Solid Waste"]                         # 4,703
+func TestRealBaltimoreDerived(t *testing.T) {
+	dir := realDataDir(t)
+	e := newEnv(t)
+	cfg := exampleConfig(t, e, "baltimore311-derived.yaml", dir)
+	res, err := Ingest(t.Context(), e.db, cfg, IngestOptions{NoProgress: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := res.Batches[0]
+	if b.RowsRead != 10000 || b.SkippedRows != 235 || b.Inserted != 9765 || b.Rejected != 0 || b.Warnings != 0 {
+		t.Fatalf("batch %+v; want 10,000 read, 235 skipped, 9,765 inserted, nothing rejected or warned", b)
+	}
+	if b.SkippedBy["SRStatus NOT LIKE '%(Duplicate)'"] != 217 || b.SkippedBy["SRStatus NOT LIKE '%(Transferred)'"] != 18 {
+		t.Fatalf("skipped by %v; want 217 duplicates, 18 transferred", b.SkippedBy)
+	}
+	r := e.rows(`SELECT count(*) FILTER (WHERE due_at IS NULL) AS no_due, count(*) FILTER (WHERE closed_at IS NOT NULL) AS closed,
+		count(DISTINCT unit_id) AS units, count(*) FILTER (WHERE unit_id = 'Solid Waste') AS solid
+		FROM petitions`)[0]
+	expect(t, "derived facts", r, map[string]string{"no_due": "496", "closed": "9567", "units": "16", "solid": "4703"})
+	// The first record (a Closed request) keeps its own deadline and closure.
+	expect(t, "18-00269879", e.row("baltimore", "18-00269879"), map[string]string{"unit_id": "Transportation", "due_at": "2018-04-13", "closed_at": "2018-04-12 12:45:47"})
+	if res.Units != 17 {
+		t.Fatalf("units = %d; want 16 agencies and the root", res.Units)
+	}
+	u := e.rows(`SELECT name, coalesce(parent_id, '-') AS parent FROM units WHERE unit_id IN ('BALTIMORE', 'Solid Waste') ORDER BY unit_id`)
+	expect(t, "root", u[0], map[string]string{"name": "Baltimore City", "parent": "-"})
+	expect(t, "Solid Waste", u[1], map[string]string{"name": "Solid Waste", "parent": "BALTIMORE"})
+	if n := e.count(`SELECT count(*) FROM petitions p WHERE NOT EXISTS (SELECT 1 FROM units u WHERE u.unit_id = p.unit_id)`); n != 0 {
+		t.Fatalf("%d records with a unit missing from the derived units", n)
+	}
+}

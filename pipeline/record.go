@@ -83,6 +83,10 @@ type converter struct {
 	read    int64
 	rejects int64
 	warns   int64
+	// skippedBy counts rows filtered out, per where rule (nil without rules).
+	skippedBy []int64
+	// units are the derived units seen (units.from_source only).
+	units map[string]seenUnit
 	// ids holds a hash of every petition_id converted, to tell the loader whether
 	// duplicates are possible (a hash collision only costs the slower exact path).
 	ids []uint64
@@ -182,6 +186,9 @@ func (c *converter) add(row []string, rowNum int64) {
 			continue
 		}
 		raw := strings.TrimSpace(fs.get(row))
+		if fs.aliases != nil {
+			raw = fs.alias(raw)
+		}
 		required := f == fPetitionID || f == fReceivedAt || f == fUnitID
 		if raw == "" {
 			if required {
@@ -280,6 +287,9 @@ func (c *converter) add(row []string, rowNum int64) {
 			reason: strings.Join(rejectReasons, "; "), severity: "reject", value: rejectValue})
 		c.rejects++
 		return
+	}
+	if m.units != nil {
+		c.noteUnit(row, rowNum)
 	}
 	c.append(rowNum)
 }

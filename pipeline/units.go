@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
+
+	"github.com/xinfang/xinfang/config"
 )
 
 // Unit levels and sectors of SPEC §2, with their Chinese aliases.
@@ -37,22 +39,24 @@ type unitRow struct {
 	hasStaff                        bool
 }
 
+// openUnitsFile opens a units file by its extension (xlsx, tsv, else CSV).
+func openUnitsFile(path, encoding string) (rowReader, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".xlsx", ".xlsm":
+		return openXLSX(path, "", 1)
+	case ".tsv", ".tab":
+		return openDelimited(path, encoding, "\t", 1)
+	}
+	return openDelimited(path, encoding, "", 1)
+}
+
 // replaceUnits replaces the units table with the rows of a units file (CSV/TSV or
 // xlsx) in one transaction. mapping renames columns (canonical -> file column).
 // A row without unit_id is rejected; a bad level, sector or staff is stored blank
 // with a warning; both go to the rejected table under source "units".
 func (in *ingester) replaceUnits(ctx context.Context, path string, mapping map[string]string, encoding string) (int64, error) {
 	started := time.Now()
-	var rr rowReader
-	var err error
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".xlsx", ".xlsm":
-		rr, err = openXLSX(path, "", 1)
-	case ".tsv", ".tab":
-		rr, err = openDelimited(path, encoding, "\t", 1)
-	default:
-		rr, err = openDelimited(path, encoding, "", 1)
-	}
+	rr, err := openUnitsFile(path, encoding)
 	if err != nil {
 		return 0, fmt.Errorf("units file: %w", err)
 	}
@@ -204,4 +208,152 @@ func (in *ingester) replaceUnits(ctx context.Context, path string, mapping map[s
 	}
 	slog.Info("units replaced", "file", path, "units", len(units), "rejected", rejects, "warnings", warns)
 	return int64(len(units)), nil
+}
+
+// Units derived from a source's records (units.from_source): each converter notes
+// the unit_id of every stored record with its name and parent cells; the batch
+// saves them to derived_units, and after the ingest the units table is rebuilt as
+// the units file's rows plus the derived units it lacks (plus the root).
+
+// unitDeriver reads a derived unit's name and parent from a raw row.
+type unitDeriver struct {
+	name, parent getter
+	hasName      bool
+	hasParent    bool
+}
+
+// seenUnit is a derived unit as first seen (lowest row number wins, so the result
+// does not depend on how rows were shared among workers).
+type seenUnit struct {
+	name, parent string
+	row          int64
+}
+
+// deriveUnits makes the mapper note units for units.from_source.
+func (m *mapper) deriveUnits(fs *config.UnitsFromSource, header []string) error {
+	idx := map[string]int{}
+	for i, h := range header {
+		if _, dup := idx[cleanHeader(h)]; !dup {
+			idx[cleanHeader(h)] = i
+		}
+	}
+	d := &unitDeriver{}
+	for _, c := range []struct {
+		key, col string
+		g        *getter
+		has      *bool
+	}{{"name_column", fs.NameColumn, &d.name, &d.hasName}, {"parent_column", fs.ParentColumn, &d.parent, &d.hasParent}} {
+		if c.col == "" {
+			continue
+		}
+		i, ok := idx[strings.TrimSpace(c.col)]
+		if !ok {
+			return fmt.Errorf("source %s: units.from_source.%s %q is not in the header (header: %s)", m.source, c.key, c.col, strings.Join(header, ", "))
+		}
+		*c.g = getter{mapped: true, col: i}
+		*c.has = true
+	}
+	if m.fields[fUnitID].personal {
+		return fmt.Errorf("source %s: units.from_source with a personal unit_id would store raw names beside pseudonyms", m.source)
+	}
+	m.units = d
+	return nil
+}
+
+// noteUnit records the unit of a stored row.
+func (c *converter) noteUnit(row []string, rowNum int64) {
+	d := c.m.units
+	id := c.vals[fUnitID]
+	if u, ok := c.units[id]; ok && u.row <= rowNum {
+		return
+	}
+	u := seenUnit{row: rowNum}
+	if d.hasName {
+		u.name = strings.TrimSpace(d.name.get(row))
+	}
+	if d.hasParent {
+		u.parent = strings.TrimSpace(d.parent.get(row))
+	}
+	if c.units == nil {
+		c.units = map[string]seenUnit{}
+	}
+	c.units[id] = u
+}
+
+// mergeUnits joins the converters' derived units.
+func mergeUnits(convs []*converter) map[string]seenUnit {
+	var out map[string]seenUnit
+	for _, c := range convs {
+		for id, u := range c.units {
+			if out == nil {
+				out = map[string]seenUnit{}
+			}
+			if o, ok := out[id]; !ok || u.row < o.row {
+				out[id] = u
+			}
+		}
+	}
+	return out
+}
+
+// saveDerivedUnits stores a batch's derived units (inside the batch transaction).
+func (l *loader) saveDerivedUnits(ctx context.Context, units map[string]seenUnit) error {
+	for id, u := range units {
+		name := u.name
+		if name == "" {
+			name = id
+		}
+		if err := l.exec(ctx, `INSERT INTO derived_units (source, unit_id, name, parent_id) VALUES (?, ?, ?, ?)
+			ON CONFLICT (source, unit_id) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id`,
+			l.source, id, name, nullable(u.parent)); err != nil {
+			return fmt.Errorf("derived units: %w", err)
+		}
+	}
+	return nil
+}
+
+// rebuildDerivedUnits merges the derived units into the units table: the units
+// file's rows (already loaded, when one is configured) win; without a file the
+// table is exactly the derived units. A parent named by a record but never a unit
+// itself becomes a unit (named by its id) under the root.
+func (in *ingester) rebuildDerivedUnits(ctx context.Context) (int64, error) {
+	fs := in.cfg.Units.FromSource
+	var n int64
+	err := withTx(ctx, in.db.DB, func(conn *sql.Conn) error {
+		if in.cfg.Units.File == "" {
+			if _, err := conn.ExecContext(ctx, "DELETE FROM units"); err != nil {
+				return err
+			}
+		}
+		root := any(nil)
+		if fs.Root != nil {
+			root = fs.Root.ID
+			name := fs.Root.Name
+			if name == "" {
+				name = fs.Root.ID
+			}
+			if _, err := conn.ExecContext(ctx, `INSERT INTO units (unit_id, name) SELECT ?, ?
+				WHERE NOT EXISTS (SELECT 1 FROM units WHERE unit_id = ?)`, fs.Root.ID, name, fs.Root.ID); err != nil {
+				return err
+			}
+		}
+		if _, err := conn.ExecContext(ctx, `INSERT INTO units (unit_id, name, parent_id)
+			SELECT d.unit_id, d.name, CASE WHEN d.unit_id = CAST(? AS VARCHAR) THEN NULL ELSE coalesce(d.parent_id, CAST(? AS VARCHAR)) END
+			FROM derived_units d WHERE d.source = ? AND NOT EXISTS (SELECT 1 FROM units u WHERE u.unit_id = d.unit_id)`,
+			root, root, fs.Source); err != nil {
+			return err
+		}
+		if _, err := conn.ExecContext(ctx, `INSERT INTO units (unit_id, name, parent_id)
+			SELECT DISTINCT d.parent_id, d.parent_id, CAST(? AS VARCHAR) FROM derived_units d
+			WHERE d.source = ? AND d.parent_id IS NOT NULL AND d.parent_id <> coalesce(CAST(? AS VARCHAR), '')
+			  AND NOT EXISTS (SELECT 1 FROM units u WHERE u.unit_id = d.parent_id)`, root, fs.Source, root); err != nil {
+			return err
+		}
+		return conn.QueryRowContext(ctx, "SELECT count(*) FROM units").Scan(&n)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("units from source %s: %w", fs.Source, err)
+	}
+	slog.Info("units derived from data", "source", fs.Source, "units", n)
+	return n, nil
 }

@@ -1,0 +1,34 @@
+package cmd
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/xinfang/xinfang/adhoc"
+	"github.com/xinfang/xinfang/config"
+	"github.com/xinfang/xinfang/store"
+)
+
+func init() {
+	var format string
+	c := &cobra.Command{
+		Use:   "sql 'SELECT …'",
+		Short: "Run a read-only SQL query against the database and print the result",
+		Long: `Runs one DuckDB SQL query against the configured database, opened read-only,
+and prints the result as an aligned table (default) or as CSV (--format csv).
+The query cannot write, nor read or write files. Useful tables: petitions,
+rejected, ingest_batches, units, sources, data_quality, and the mart.* tables.`,
+		Example: `  xinfang sql "SELECT severity, field, reason, count(*) FROM rejected GROUP BY ALL ORDER BY 4 DESC"
+  xinfang sql --format csv "SELECT * FROM mart.volume" > volume.csv`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withReader(cmd, func(ctx context.Context, cfg *config.Config, db *store.DB) error {
+				_, err := adhoc.Run(ctx, db.DB, args[0], format, cmd.OutOrStdout())
+				return err
+			})
+		},
+	}
+	c.Flags().StringVar(&format, "format", "table", "output format: table or csv")
+	rootCmd.AddCommand(c)
+}
