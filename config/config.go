@@ -25,6 +25,8 @@ type Config struct {
 	Jobs       Jobs         `yaml:"jobs" json:"jobs"`
 	Log        LogConfig    `yaml:"log" json:"log"`
 	DuckDB     DuckDB       `yaml:"duckdb" json:"duckdb"`
+	Campaigns  []Campaign   `yaml:"campaigns" json:"campaigns"`
+	Alerts     Alerts       `yaml:"alerts" json:"alerts"`
 	file       string       // path the config was read from ("" = built-in defaults)
 	positions  positionFunc // finds a key's line in the file
 }

@@ -69,6 +69,7 @@ func Default() *Config {
 			GracePeriod: 60 * time.Second,
 			CatchUp:     true,
 		},
-		Log: LogConfig{Level: "info", Format: "text"},
+		Log:    LogConfig{Level: "info", Format: "text"},
+		Alerts: defaultAlerts(),
 	}
 }
