@@ -28,6 +28,8 @@ type Config struct {
 	Serve      Serve        `yaml:"serve" json:"serve"`
 	Auth       Auth         `yaml:"auth" json:"auth"`
 	Audiences  []Audience   `yaml:"audiences" json:"audiences"`
+	Campaigns  []Campaign   `yaml:"campaigns" json:"campaigns"`
+	Alerts     Alerts       `yaml:"alerts" json:"alerts"`
 	file       string       // path the config was read from ("" = built-in defaults)
 	positions  positionFunc // finds a key's line in the file
 }

@@ -69,8 +69,9 @@ func Default() *Config {
 			GracePeriod: 60 * time.Second,
 			CatchUp:     true,
 		},
-		Log:   LogConfig{Level: "info", Format: "text"},
-		Serve: Serve{Metrics: "loopback"},
-		Auth:  Auth{SessionTTL: 8 * time.Hour},
+		Log:    LogConfig{Level: "info", Format: "text"},
+		Serve:  Serve{Metrics: "loopback"},
+		Auth:   Auth{SessionTTL: 8 * time.Hour},
+		Alerts: defaultAlerts(),
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/xinfang/xinfang/alerts"
 )
 
 // Handler serves the report folder read-only, /healthz and /metrics.
@@ -195,8 +197,10 @@ func WriteMetrics(w io.Writer, st *Status) error {
 			sample("xinfang_source_updated_timestamp_seconds", [][2]string{{"source", s.Source}}, unix(*s.UpdatedAt))
 		}
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return err
+	}
+	return alerts.WritePrometheus(w, st.Alerts)
 }
 
 func escapeLabel(v string) string {

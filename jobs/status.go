@@ -10,6 +10,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/xinfang/xinfang/alerts"
 	"github.com/xinfang/xinfang/config"
 	"github.com/xinfang/xinfang/store"
 )
@@ -24,6 +25,8 @@ type Status struct {
 	Scheduler   *SchedulerInfo `json:"scheduler,omitempty"`
 	Jobs        []JobStatus    `json:"jobs"`
 	Sources     []SourceStatus `json:"sources"`
+
+	Alerts *alerts.Metrics `json:"alerts,omitempty"` // SPEC §10: open alerts, delivery failures
 }
 
 // SchedulerInfo describes the scheduler process that wrote the status.
@@ -208,6 +211,9 @@ func BuildStatus(ctx context.Context, db *store.DB, cfg *config.Config, now time
 		return nil, err
 	}
 	st.Sources = sources
+	if st.Alerts, err = alerts.ReadMetrics(ctx, db.DB); err != nil {
+		return nil, err
+	}
 	return st, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/xinfang/xinfang/alerts"
 	"github.com/xinfang/xinfang/charts"
 	"github.com/xinfang/xinfang/config"
 	"github.com/xinfang/xinfang/queries"
@@ -69,6 +70,9 @@ func Run(ctx context.Context, db *store.DB, cfg *config.Config, opt RunOptions) 
 		}
 		res.Compute = cr
 		slog.Info("marts built", "as_of", res.AsOf.Format("2006-01-02"), "tables", len(cr.Tables), "took", cr.Duration.Round(time.Millisecond))
+		if _, err := alerts.Deliver(ctx, db.DB, cfg); err != nil { // SPEC §10: failed sinks are retried next run
+			return res, err
+		}
 	}
 	if !opt.SkipReport {
 		rr, err := charts.Render(ctx, db.DB, cfg, charts.Options{AsOf: res.AsOf, Quarter: opt.Quarter})

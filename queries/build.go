@@ -91,6 +91,9 @@ func Build(ctx context.Context, db *sql.DB, cfg *config.Config, asOf time.Time) 
 	if err := writeConfigTables(ctx, tx, cfg); err != nil {
 		return nil, err
 	}
+	if err := writeCampaignParams(ctx, tx, cfg); err != nil {
+		return nil, err
+	}
 	res := &Result{AsOf: asOf}
 	for _, f := range files {
 		t0 := time.Now()

@@ -54,7 +54,7 @@ func (g *gen) appendRecord(b []byte, rec *record, year, seq, bucket int) []byte 
 	}
 	online := min(0.18+0.05*float64(bucket), 0.45)
 	var channel string
-	if x := r.Float64(); x < pv {
+	if x := r.Float64(); x < pv || rec.collective {
 		channel = "visit"
 	} else {
 		y := (x - pv) / (1 - pv) * (online + 0.62)
@@ -77,6 +77,9 @@ func (g *gen) appendRecord(b []byte, rec *record, year, seq, bucket int) []byte 
 	// headcount: collective visits (≥5) on a share of visits; blank now and then.
 	collective := false
 	switch {
+	case rec.collective:
+		collective = true
+		b = strconv.AppendInt(b, int64(5+g.expDays(12)), 10)
 	case r.Float64() < 0.04:
 		// blank: defaults to 1
 	case channel == "visit" && r.Float64() < 0.06:
@@ -158,11 +161,12 @@ func (g *gen) appendRecord(b []byte, rec *record, year, seq, bucket int) []byte 
 		if collective || rec.repeat {
 			med *= 1.3
 		}
+		med = g.driveMedian(rec.unit, recv, med)
 		d := int(med * math.Exp(0.65*r.NormFloat64()))
 		if d > 720 {
 			d = 720
 		}
-		closed = recv + d
+		closed = g.driveBacklog(rec.unit, recv, recv+d)
 		closedSec = 9*3600 + r.IntN(8*3600)
 		if d == 0 {
 			closedSec = rec.sec + r.IntN(86400-rec.sec) // same day, never before receipt

@@ -155,6 +155,9 @@ type gen struct {
 	dayCount          []int       // records per day, index d-startDay
 	unitCum           [][]float64 // per 365-day bucket: cumulative unit weights
 	unitExp           [][]float64 // per bucket: expected new records per unit per year
+
+	drive *drive     // the campaign-like drive and surges (drive.go)
+	r2    *rand.Rand // their PRNG stream, apart from r
 }
 
 const (
@@ -184,6 +187,8 @@ func newGen(p Params) *gen {
 	g.initBehaviour()
 	g.allocateDays()
 	g.initUnitWeights()
+	g.r2 = rand.New(rand.NewPCG(uint64(p.Seed), 0xd71fe))
+	g.initDrive()
 	return g
 }
 
@@ -559,6 +564,7 @@ func (g *gen) writePetitions(out io.Writer, st *Stats) error {
 				}
 			} else {
 				u := searchCum(g.unitCum[bucket], r.Float64())
+				u, rec.collective = g.redirect(day, u)
 				rec.unit = u
 				ci := g.beh[u].pickCat(r)
 				rec.cat = g.beh[u].catName(int8(ci))
@@ -637,4 +643,6 @@ type record struct {
 	matter   int
 	repeat   bool
 	visitor  bool
+	// collective forces a collective visit (an injected surge, drive.go)
+	collective bool
 }

@@ -1,0 +1,34 @@
+package cmd
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/xinfang/xinfang/alerts"
+	"github.com/xinfang/xinfang/config"
+	"github.com/xinfang/xinfang/store"
+)
+
+func init() {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "alerts",
+		Short: "List the current early-warning alerts (SPEC §10) and their delivery to each sink",
+		Long: `Lists mart.alerts as of the last compute — the alerts of the last ISO week ending on
+or before the as-of date, red first — with, per configured sink (alerts.sinks), whether
+each has been delivered. Delivery itself happens in the nightly run (xinfang run).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withReader(cmd, func(ctx context.Context, cfg *config.Config, db *store.DB) error {
+				list, err := alerts.Current(ctx, db.DB)
+				if err != nil {
+					return err
+				}
+				return alerts.WriteList(cmd.OutOrStdout(), list, asJSON)
+			})
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON instead of a table")
+	rootCmd.AddCommand(c)
+}
