@@ -361,5 +361,10 @@ func (s *site) qualityPage() (*page, error) {
 		}
 		p.Sections = append(p.Sections, sec)
 	}
+	more, err := s.plausibilitySections()
+	if err != nil {
+		return nil, err
+	}
+	p.Sections = append(p.Sections, more...)
 	return p, nil
 }

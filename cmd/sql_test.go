@@ -38,6 +38,16 @@ func TestExpressionsNeverStoreRawPersonalData(t *testing.T) {
       personal: [handler_id]
 `
 	checkNoPlantedIdentifiers(t, dir, mapping, 3)
+	// The data-quality page shows the plausibility checks and field coverage.
+	page, err := os.ReadFile(filepath.Join(dir, "reports", "quality.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"合理性检查（按数据源）", "办结早于登记", "字段空白率（按数据源）", "satisfaction"} {
+		if !strings.Contains(string(page), w) {
+			t.Errorf("quality.html lacks %q", w)
+		}
+	}
 }
 
 // xinfang sql reads the database (read-only) as a table or CSV.

@@ -112,8 +112,18 @@ func checkStatic(ctx context.Context, cfg *config.Config, src *config.Source, k 
 	return errs
 }
 
-// zoneWarning says what a source zone different from the global one does to dates.
+// zoneWarning says, at the source's time_zone key, what a source zone different
+// from the global one does to dates ("" when they agree).
 func zoneWarning(cfg *config.Config, src *config.Source, k string) string {
+	msg := zoneEffect(cfg, src)
+	if msg == "" {
+		return ""
+	}
+	return cfg.ErrorAt(k+".time_zone", "%s", msg).Error()
+}
+
+// zoneEffect describes what reading a source in its own zone does to its dates.
+func zoneEffect(cfg *config.Config, src *config.Source) string {
 	if src.TimeZone == "" || src.TimeZone == cfg.TimeZone {
 		return ""
 	}
@@ -138,8 +148,8 @@ func zoneWarning(cfg *config.Config, src *config.Source, k string) string {
 	default:
 		effect = "the offsets agree on the as-of date, but daylight-saving changes may shift times by an hour"
 	}
-	return cfg.ErrorAt(k+".time_zone", "%s differs from time_zone %s: naive times in this source are read as %s and stored in %s; %s. Date-only values in date fields (due_at, accepted_at, …) keep their date. If the metrics should use the source's local dates, set time_zone: %s",
-		src.TimeZone, cfg.TimeZone, src.TimeZone, cfg.TimeZone, effect, src.TimeZone).Error()
+	return fmt.Sprintf("%s differs from time_zone %s: naive times in this source are read as %s and stored in %s; %s. Date-only values in date fields (due_at, accepted_at, …) keep their date. If the metrics should use the source's local dates, set time_zone: %s",
+		src.TimeZone, cfg.TimeZone, src.TimeZone, cfg.TimeZone, effect, src.TimeZone)
 }
 
 func fmtHours(d time.Duration) string {

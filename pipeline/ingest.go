@@ -132,6 +132,11 @@ func Ingest(ctx context.Context, db *store.DB, cfg *config.Config, opt IngestOpt
 	}
 	for i := range selected {
 		src := selected[i]
+		if src.TimeZone != "" && src.TimeZone != cfg.TimeZone {
+			// Said at every ingest, not only by check-config: records moving to the
+			// next day (or year) is easy to miss in the figures.
+			slog.Warn("source time zone differs from time_zone", "source", src.Name, "effect", zoneEffect(cfg, src))
+		}
 		var berrs []error
 		switch src.Kind {
 		case "synthetic":

@@ -59,8 +59,8 @@ func (in *ingester) checkPlausibility(ctx context.Context, sources []string) ([]
 				return err
 			}
 			for _, f := range fs {
-				if _, err := conn.ExecContext(ctx, `INSERT INTO data_quality (source, check_id, rows, total, message, checked_at)
-					VALUES (?, ?, ?, ?, ?, ?)`, f.Source, f.Check, f.Rows, f.Total, f.Message, localNaive(time.Now())); err != nil {
+				if _, err := conn.ExecContext(ctx, `INSERT INTO data_quality (source, check_id, rows, total, failing, message, checked_at)
+					VALUES (?, ?, ?, ?, ?, ?, ?)`, f.Source, f.Check, f.Rows, f.Total, f.Failing, f.Message, localNaive(time.Now())); err != nil {
 					return err
 				}
 				if f.Failing {

@@ -21,6 +21,7 @@ CREATE TABLE IF NOT EXISTS data_quality (
     check_id   VARCHAR NOT NULL,  -- closed_before_received, due_before_received, closed_equals_received
     rows       BIGINT NOT NULL,
     total      BIGINT NOT NULL,
+    failing    BOOLEAN NOT NULL,  -- the check fails (a warning on the data-quality page)
     message    VARCHAR NOT NULL,
     checked_at TIMESTAMP NOT NULL,
     PRIMARY KEY (source, check_id)
