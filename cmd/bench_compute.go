@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/xinfang/xinfang/config"
+	"github.com/xinfang/xinfang/orchestrate"
 	"github.com/xinfang/xinfang/pipeline"
 	"github.com/xinfang/xinfang/queries"
 	"github.com/xinfang/xinfang/store"
@@ -60,7 +61,7 @@ func benchCompute(cmd *cobra.Command, cfg *config.Config, records int, dbPath st
 		c.Sources = []config.Source{{Name: "synthetic", Kind: "synthetic",
 			Synthetic: config.Synthetic{Records: records, Seed: 7, Years: 5}}}
 		cfg = &c
-		db, err := store.Open(ctx, dbPath, store.OptionsFor(cfg, "bench compute"))
+		db, err := store.Open(ctx, dbPath, orchestrate.StoreOptions(cfg, "bench compute"))
 		if err != nil {
 			return err
 		}
@@ -76,7 +77,7 @@ func benchCompute(cmd *cobra.Command, cfg *config.Config, records int, dbPath st
 			fmt.Fprintf(out, "database kept at %s\n", dbPath)
 		}
 	}
-	db, err := store.Open(ctx, dbPath, store.OptionsFor(cfg, "bench compute"))
+	db, err := store.Open(ctx, dbPath, orchestrate.StoreOptions(cfg, "bench compute"))
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/xinfang/xinfang/charts"
 	"github.com/xinfang/xinfang/config"
+	"github.com/xinfang/xinfang/orchestrate"
 	"github.com/xinfang/xinfang/store"
 )
 
@@ -26,8 +27,8 @@ of each run and the best. The published report is not touched.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withReader(cmd, func(ctx context.Context, cfg *config.Config, db *store.DB) error {
 				asOf := cfg.AsOfDate()
-				if flagAsOf == "" {
-					asOf = charts.MartsAsOf(ctx, db.DB, asOf)
+				if t, ok := orchestrate.MartsAsOf(ctx, db.DB); ok && flagAsOf == "" {
+					asOf = t
 				}
 				tmp, err := os.MkdirTemp("", "xinfang-bench-report-")
 				if err != nil {

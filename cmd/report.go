@@ -1,15 +1,14 @@
 package cmd
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/xinfang/xinfang/charts"
-	"github.com/xinfang/xinfang/store"
+	"github.com/xinfang/xinfang/archive"
+	"github.com/xinfang/xinfang/orchestrate"
 )
 
 func init() {
@@ -24,8 +23,11 @@ func init() {
   xinfang report --quarter 2026-Q3  # the quarterly review, as of 2026-09-30, into
                                     # <reports_dir>/archive/2026-Q3/ (never overwritten)
 
-The quarterly review rebuilds the marts as of the quarter's last day, renders, and
-rebuilds them again as of the as-of date, so it opens the database for writing.`,
+The quarterly review builds its own marts as of the quarter's last day in a
+separate database file (the live marts are never touched), renders the review,
+keeps a Parquet snapshot of its marts in archive/<quarter>/marts/, then
+re-renders the live site so that its index lists the new archive. The database
+is only read.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := loadConfig()
@@ -33,49 +35,53 @@ rebuilds them again as of the as-of date, so it opens the database for writing.`
 				return err
 			}
 			ctx := cmd.Context()
-			opt := charts.Options{AsOf: cfg.AsOfDate(), OutDir: out, Quarter: quarter, QuarterOnly: quarter != ""}
 			if quarter != "" {
-				if _, _, err := charts.ParseQuarter(quarter); err != nil {
+				if _, _, err := archive.ParseQuarter(quarter); err != nil {
 					return err
 				}
 				dir := out
 				if dir == "" {
 					dir = cfg.ReportsDir
 				}
-				if charts.QuarterArchivedIn(dir, quarter) {
-					return fmt.Errorf("%w: %s already exists; an archived quarter is never overwritten", charts.ErrArchived, filepath.Join(dir, "archive", quarter))
+				if archive.Exists(dir, quarter) {
+					return fmt.Errorf("%w: %s already exists; an archived quarter is never overwritten", archive.ErrArchived, archive.Dir(dir, quarter))
 				}
 			}
-			var db *store.DB
-			if quarter != "" {
-				db, err = openWriter(ctx, cfg, "xinfang report --quarter "+quarter)
-			} else {
-				db, err = openReader(ctx, cfg)
-			}
+			db, err := openReader(ctx, cfg)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			if quarter == "" && flagAsOf == "" {
-				// Render as of the date the marts were built for, not today.
-				opt.AsOf = charts.MartsAsOf(ctx, db.DB, opt.AsOf)
+			opt := orchestrate.ReportOptions{OutDir: out, Quarter: quarter, Progress: cmd.ErrOrStderr()}
+			if flagAsOf != "" {
+				opt.AsOf = cfg.AsOfDate()
 			}
-			res, err := charts.Render(ctx, db.DB, cfg, opt)
+			res, err := orchestrate.Report(ctx, db, cfg, opt)
 			if err != nil {
-				if errors.Is(err, charts.ErrArchived) {
-					return fmt.Errorf("%w (an archived quarter is never overwritten)", err)
-				}
 				return err
 			}
-			idx := res.Index
-			if abs, err := filepath.Abs(idx); err == nil {
-				idx = abs
+			w := cmd.OutOrStdout()
+			if rv := res.Review; rv != nil {
+				fmt.Fprintf(w, "review %s: %d pages in %s\nopen %s\n", rv.Quarter, rv.Pages, rv.Duration.Round(time.Millisecond), abs(rv.Index))
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "report: %d pages in %s\nopen %s\n", res.Pages, res.Duration.Round(time.Millisecond), idx)
+			if res.SiteSkipped != "" {
+				fmt.Fprintf(w, "live site not re-rendered: %s\n", res.SiteSkipped)
+			}
+			if s := res.Site; s != nil {
+				fmt.Fprintf(w, "report: %d pages in %s\nopen %s\n", s.Pages, s.Duration.Round(time.Millisecond), abs(s.Index))
+			}
 			return nil
 		},
 	}
 	c.Flags().StringVar(&quarter, "quarter", "", "archive the quarterly review for this quarter (e.g. 2026-Q3)")
 	c.Flags().StringVar(&out, "out", "", "output folder (default: reports_dir from the config)")
 	rootCmd.AddCommand(c)
+}
+
+// abs is p made absolute for printing (p itself when that fails).
+func abs(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
 }

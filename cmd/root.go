@@ -16,6 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/xinfang/xinfang/config"
+	"github.com/xinfang/xinfang/orchestrate"
 	"github.com/xinfang/xinfang/store"
 )
 
@@ -91,7 +92,7 @@ func setupLogger(cfg *config.Config) {
 
 // openWriter opens the database for writing, taking the writer lock.
 func openWriter(ctx context.Context, cfg *config.Config, purpose string) (*store.DB, error) {
-	return store.Open(ctx, cfg.Database, store.OptionsFor(cfg, purpose))
+	return store.Open(ctx, cfg.Database, orchestrate.StoreOptions(cfg, purpose))
 }
 
 // withWriter loads the config, opens the database for writing (taking the writer
@@ -127,7 +128,7 @@ func openReader(ctx context.Context, cfg *config.Config) (*store.DB, error) {
 	if _, err := os.Stat(cfg.Database); err != nil {
 		return nil, fmt.Errorf("database %s: %w (run `xinfang run` or `xinfang ingest` first)", cfg.Database, err)
 	}
-	return store.Open(ctx, cfg.Database, readOnly(store.OptionsFor(cfg, "reader")))
+	return store.Open(ctx, cfg.Database, readOnly(orchestrate.StoreOptions(cfg, "reader")))
 }
 
 // isTerminal reports whether stderr is a terminal (progress bars only then).

@@ -9,12 +9,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/xinfang/xinfang/config"
-	"github.com/xinfang/xinfang/pipeline"
+	"github.com/xinfang/xinfang/orchestrate"
 	"github.com/xinfang/xinfang/store"
 )
 
 func init() {
-	var opt pipeline.RunOptions
+	var opt orchestrate.Options
 	c := &cobra.Command{
 		Use:   "run",
 		Short: "Ingest every source, compute the marts and render the report",
@@ -40,7 +40,7 @@ synthetic data, so a fresh checkout shows a complete report:
 	rootCmd.AddCommand(c)
 }
 
-func printRunSummary(cmd *cobra.Command, res *pipeline.RunResult) {
+func printRunSummary(cmd *cobra.Command, res *orchestrate.Result) {
 	w := cmd.OutOrStdout()
 	fmt.Fprintf(w, "as of %s\n", res.AsOf.Format("2006-01-02"))
 	if ir := res.Ingest; ir != nil {

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/xinfang/xinfang/config"
-	"github.com/xinfang/xinfang/pipeline"
+	"github.com/xinfang/xinfang/orchestrate"
 	"github.com/xinfang/xinfang/store"
 )
 
@@ -33,7 +33,7 @@ func TestRunPipelineRecordsFailedManualRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	_, runErr := RunPipeline(context.Background(), db, cfg, "run", TriggerManual, pipeline.RunOptions{})
+	_, runErr := RunPipeline(context.Background(), db, cfg, "run", TriggerManual, orchestrate.Options{})
 	if runErr == nil {
 		t.Fatal("a run over a missing source folder succeeded")
 	}
