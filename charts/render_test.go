@@ -279,7 +279,7 @@ func TestQuarterlyArchive(t *testing.T) {
 	if got := snapAsOf.Format("2006-01-02"); got != "2026-03-31" {
 		t.Errorf("snapshot trend as of %s, want 2026-03-31", got)
 	}
-	for _, m := range []string{"appraisal", "volume", "cfg_indicators"} {
+	for _, m := range []string{"appraisal", "volume", "cfg_indicators", "build_info"} {
 		if _, err := os.Stat(filepath.Join(snap, m+".parquet")); err != nil {
 			t.Errorf("snapshot lacks mart.%s: %v", m, err)
 		}

@@ -9,10 +9,12 @@ import (
 
 	"github.com/xinfang/xinfang/archive"
 	"github.com/xinfang/xinfang/orchestrate"
+	"github.com/xinfang/xinfang/store"
 )
 
 func init() {
 	var quarter, out string
+	var rebuild bool
 	c := &cobra.Command{
 		Use:   "report",
 		Short: "Render the offline HTML report from the marts (or archive a quarterly review)",
@@ -20,6 +22,8 @@ func init() {
 (or --out), atomically: the new site replaces the old one only when complete.
 
   xinfang report                    # the live site, as of the marts' as-of date
+  xinfang report --as-of 2026-06-30 # refused unless the marts were built as of that
+                                    # date; --rebuild rebuilds them first
   xinfang report --quarter 2026-Q3  # the quarterly review, as of 2026-09-30, into
                                     # <reports_dir>/archive/2026-Q3/ (never overwritten)
 
@@ -47,15 +51,17 @@ is only read.`,
 					return fmt.Errorf("%w: %s already exists; an archived quarter is never overwritten", archive.ErrArchived, archive.Dir(dir, quarter))
 				}
 			}
-			db, err := openReader(ctx, cfg)
+			opt := orchestrate.ReportOptions{OutDir: out, Quarter: quarter, Progress: cmd.ErrOrStderr(), AsOf: wantAsOf(cfg)}
+			var db *store.DB
+			if quarter != "" {
+				db, err = openReader(ctx, cfg)
+			} else {
+				db, err = openMarts(ctx, cfg, opt.AsOf, rebuild, "report")
+			}
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			opt := orchestrate.ReportOptions{OutDir: out, Quarter: quarter, Progress: cmd.ErrOrStderr()}
-			if flagAsOf != "" {
-				opt.AsOf = cfg.AsOfDate()
-			}
 			res, err := orchestrate.Report(ctx, db, cfg, opt)
 			if err != nil {
 				return err
@@ -74,6 +80,7 @@ is only read.`,
 		},
 	}
 	c.Flags().StringVar(&quarter, "quarter", "", "archive the quarterly review for this quarter (e.g. 2026-Q3)")
+	c.Flags().BoolVar(&rebuild, "rebuild", false, "rebuild the marts as of --as-of first when they were built for another date")
 	c.Flags().StringVar(&out, "out", "", "output folder (default: reports_dir from the config)")
 	rootCmd.AddCommand(c)
 }

@@ -20,9 +20,6 @@ import (
 	"github.com/xinfang/xinfang/store"
 )
 
-// Version is set at build time with -ldflags "-X github.com/xinfang/xinfang/cmd.Version=...".
-var Version = "0.1.0-dev"
-
 var (
 	flagConfig string
 	flagAsOf   string

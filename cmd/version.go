@@ -5,6 +5,8 @@ import (
 	"runtime"
 
 	"github.com/spf13/cobra"
+
+	"github.com/xinfang/xinfang/version"
 )
 
 func init() {
@@ -13,7 +15,7 @@ func init() {
 		Short: "Print the version",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			fmt.Fprintf(cmd.OutOrStdout(), "xinfang %s (%s, DuckDB via duckdb-go v2.10506.0)\n", Version, runtime.Version())
+			fmt.Fprintf(cmd.OutOrStdout(), "xinfang %s (%s, DuckDB via duckdb-go v2.10506.0)\n", version.Version, runtime.Version())
 			return nil
 		},
 	})

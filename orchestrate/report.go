@@ -9,12 +9,15 @@ import (
 
 	"github.com/xinfang/xinfang/charts"
 	"github.com/xinfang/xinfang/config"
+	"github.com/xinfang/xinfang/queries"
 	"github.com/xinfang/xinfang/store"
 )
 
 // ReportOptions selects what `xinfang report` renders.
 type ReportOptions struct {
-	// AsOf is the as-of date asked for (zero: the date the live marts were built for).
+	// AsOf is the as-of date asked for: zero renders the live marts as of the date
+	// they were built for (mart.build_info); another date than that is refused.
+	// With Quarter it is only the date by which the quarter must be over.
 	AsOf    time.Time
 	OutDir  string // default cfg.ReportsDir
 	Quarter string // archive this quarter's review first, then re-render the live site
@@ -56,12 +59,13 @@ func Report(ctx context.Context, db *store.DB, cfg *config.Config, opt ReportOpt
 		}
 		opt.AsOf = liveAsOf
 	}
-	if opt.AsOf.IsZero() {
-		opt.AsOf = cfg.AsOfDate()
-		if hasMarts {
-			opt.AsOf = liveAsOf
-		}
+	// The live site says the as-of its marts were built for: asked for another
+	// date, it refuses rather than label one date's figures with another.
+	bi, err := CheckMarts(ctx, db.DB, opt.AsOf)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
 	}
+	opt.AsOf = bi.AsOf
 	site, err := charts.Render(ctx, db.DB, cfg, charts.Options{AsOf: opt.AsOf, OutDir: opt.OutDir})
 	if err != nil {
 		return nil, err
@@ -70,12 +74,12 @@ func Report(ctx context.Context, db *store.DB, cfg *config.Config, opt ReportOpt
 	return res, nil
 }
 
-// MartsAsOf is the as-of date the live marts were last built for, and whether
-// they are built at all.
+// MartsAsOf is the as-of date the live marts were built for (from mart.build_info),
+// and whether they carry a build record at all.
 func MartsAsOf(ctx context.Context, db *sql.DB) (time.Time, bool) {
-	var t sql.NullTime
-	if err := db.QueryRowContext(ctx, `SELECT max(as_of) FROM mart.trend`).Scan(&t); err == nil && t.Valid {
-		return t.Time, true
+	bi, err := queries.ReadBuildInfo(ctx, db)
+	if err != nil {
+		return time.Time{}, false
 	}
-	return time.Time{}, false
+	return bi.AsOf, true
 }
