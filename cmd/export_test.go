@@ -52,17 +52,15 @@ func exportFixture(t *testing.T) (string, string) {
 func runCmd(t *testing.T, args ...string) (string, error) {
 	t.Helper()
 	var buf bytes.Buffer
-	rootCmd.SetOut(&buf)
-	rootCmd.SetArgs(args)
-	err := rootCmd.Execute()
+	root := newRootCommand() // a fresh tree: no flag survives from another run
+	root.SetOut(&buf)
+	root.SetErr(&bytes.Buffer{})
+	root.SetArgs(args)
+	err := root.ExecuteContext(context.Background())
 	return buf.String(), err
 }
 
 func TestComputeAndExport(t *testing.T) {
-	// Flags persist in the cobra globals: start and end with defaults (resetFlags is in
-	// ingest_test.go).
-	resetFlags()
-	t.Cleanup(resetFlags)
 	cfgPath, dbPath := exportFixture(t)
 	out, err := runCmd(t, "compute", "--config", cfgPath, "--as-of", "2024-03-31")
 	if err != nil {
@@ -169,32 +167,25 @@ func TestComputeAndExport(t *testing.T) {
 // date's figures with exit 0. It is refused with how to rebuild, or rebuilds with
 // --rebuild; without --as-of the marts are exported as built.
 func TestExportChecksAsOf(t *testing.T) {
-	resetFlags()
-	t.Cleanup(resetFlags)
 	cfgPath, _ := exportFixture(t)
 	if _, err := runCmd(t, "export", "volume", "--config", cfgPath); err == nil || !strings.Contains(err.Error(), "xinfang compute") {
 		t.Errorf("export before any build: err = %v, want how to build the marts", err)
 	}
-	resetFlags()
 	if _, err := runCmd(t, "compute", "--config", cfgPath, "--as-of", "2024-03-31"); err != nil {
 		t.Fatal(err)
 	}
-	resetFlags()
 	_, err := runCmd(t, "export", "volume", "--config", cfgPath, "--as-of", "2024-02-29")
 	if err == nil || !strings.Contains(err.Error(), "built as of 2024-03-31, not 2024-02-29") || !strings.Contains(err.Error(), "xinfang compute --as-of 2024-02-29") {
 		t.Fatalf("export --as-of another date: err = %v, want a refusal naming both dates and the rebuild", err)
 	}
-	resetFlags()
 	if _, err := runCmd(t, "report", "--config", cfgPath, "--as-of", "2024-02-29", "--out", t.TempDir()); err == nil || !strings.Contains(err.Error(), "built as of 2024-03-31") {
 		t.Errorf("report --as-of another date: err = %v, want a refusal", err)
 	}
-	resetFlags()
 	if _, err := runCmd(t, "export", "volume", "--config", cfgPath, "--as-of", "2024-03-31"); err != nil {
 		t.Errorf("export --as-of the build's date: %v", err)
 	}
 	// --rebuild: rebuilt as of 2024-02-29, so ALL has January (records 1, 2) and
 	// February (record 3) only; March is after the as-of date.
-	resetFlags()
 	out, err := runCmd(t, "export", "volume", "--config", cfgPath, "--as-of", "2024-02-29", "--rebuild", "--unit", "ALL", "--period-type", "month")
 	if err != nil {
 		t.Fatalf("export --rebuild: %v", err)
@@ -206,7 +197,6 @@ func TestExportChecksAsOf(t *testing.T) {
 	if len(recs) != 3 || recs[1][3] != "2024-01" || recs[1][7] != "2" || recs[2][3] != "2024-02" || recs[2][7] != "1" {
 		t.Errorf("rebuilt export = %v, want 2024-01: 2, 2024-02: 1", recs)
 	}
-	resetFlags()
 	if _, err := runCmd(t, "export", "volume", "--config", cfgPath, "--as-of", "2024-02-29"); err != nil {
 		t.Errorf("after the rebuild the marts are as of 2024-02-29: %v", err)
 	}

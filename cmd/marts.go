@@ -7,6 +7,7 @@ import (
 
 	"github.com/xinfang/xinfang/config"
 	"github.com/xinfang/xinfang/orchestrate"
+	"github.com/xinfang/xinfang/queries"
 	"github.com/xinfang/xinfang/store"
 )
 
@@ -14,19 +15,19 @@ import (
 // report) and checks mart.build_info against want (zero: any as-of). Marts built
 // for another date (or never built) are an error saying how to rebuild them, or,
 // with rebuild, are rebuilt as of want (today when zero) on a writable open.
-func openMarts(ctx context.Context, cfg *config.Config, want time.Time, rebuild bool, purpose string) (*store.DB, error) {
+func openMarts(ctx context.Context, cfg *config.Config, want time.Time, rebuild bool, purpose string) (*store.DB, *queries.BuildInfo, error) {
 	db, err := openReader(ctx, cfg)
 	if err != nil && !rebuild {
-		return nil, err
+		return nil, nil, err
 	}
 	if err == nil {
-		_, cerr := orchestrate.CheckMarts(ctx, db.DB, want)
+		bi, cerr := orchestrate.CheckMarts(ctx, db.DB, want)
 		if cerr == nil {
-			return db, nil
+			return db, bi, nil
 		}
 		db.Close()
 		if !rebuild || !orchestrate.NeedsRebuild(cerr) {
-			return nil, fmt.Errorf("%s: %w", purpose, cerr)
+			return nil, nil, fmt.Errorf("%s: %w", purpose, cerr)
 		}
 	}
 	if want.IsZero() {
@@ -34,19 +35,12 @@ func openMarts(ctx context.Context, cfg *config.Config, want time.Time, rebuild 
 	}
 	w, err := openWriter(ctx, cfg, "xinfang "+purpose+" --rebuild")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if _, err := orchestrate.Rebuild(ctx, w, cfg, want); err != nil {
+	bi, err := orchestrate.Rebuild(ctx, w, cfg, want)
+	if err != nil {
 		w.Close()
-		return nil, fmt.Errorf("%s --rebuild: %w", purpose, err)
+		return nil, nil, fmt.Errorf("%s --rebuild: %w", purpose, err)
 	}
-	return w, nil
-}
-
-// wantAsOf is the as-of date --as-of asks for, zero when it is not given.
-func wantAsOf(cfg *config.Config) time.Time {
-	if flagAsOf == "" {
-		return time.Time{}
-	}
-	return cfg.AsOfDate()
+	return w, bi, nil
 }

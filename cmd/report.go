@@ -12,9 +12,14 @@ import (
 	"github.com/xinfang/xinfang/store"
 )
 
-func init() {
-	var quarter, out string
-	var rebuild bool
+type reportOptions struct {
+	Quarter string
+	Out     string
+	Rebuild bool
+}
+
+func newReportCommand(g *globalOptions) *cobra.Command {
+	var opts reportOptions
 	c := &cobra.Command{
 		Use:   "report",
 		Short: "Render the offline HTML report from the marts (or archive a quarterly review)",
@@ -34,55 +39,59 @@ re-renders the live site so that its index lists the new archive. The database
 is only read.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := loadConfig()
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			if quarter != "" {
-				if _, _, err := archive.ParseQuarter(quarter); err != nil {
-					return err
-				}
-				dir := out
-				if dir == "" {
-					dir = cfg.ReportsDir
-				}
-				if archive.Exists(dir, quarter) {
-					return fmt.Errorf("%w: %s already exists; an archived quarter is never overwritten", archive.ErrArchived, archive.Dir(dir, quarter))
-				}
-			}
-			opt := orchestrate.ReportOptions{OutDir: out, Quarter: quarter, Progress: cmd.ErrOrStderr(), AsOf: wantAsOf(cfg)}
-			var db *store.DB
-			if quarter != "" {
-				db, err = openReader(ctx, cfg)
-			} else {
-				db, err = openMarts(ctx, cfg, opt.AsOf, rebuild, "report")
-			}
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			res, err := orchestrate.Report(ctx, db, cfg, opt)
-			if err != nil {
-				return err
-			}
-			w := cmd.OutOrStdout()
-			if rv := res.Review; rv != nil {
-				fmt.Fprintf(w, "review %s: %d pages in %s\nopen %s\n", rv.Quarter, rv.Pages, rv.Duration.Round(time.Millisecond), abs(rv.Index))
-			}
-			if res.SiteSkipped != "" {
-				fmt.Fprintf(w, "live site not re-rendered: %s\n", res.SiteSkipped)
-			}
-			if s := res.Site; s != nil {
-				fmt.Fprintf(w, "report: %d pages in %s\nopen %s\n", s.Pages, s.Duration.Round(time.Millisecond), abs(s.Index))
-			}
-			return nil
+			return runReport(cmd, g, opts)
 		},
 	}
-	c.Flags().StringVar(&quarter, "quarter", "", "archive the quarterly review for this quarter (e.g. 2026-Q3)")
-	c.Flags().BoolVar(&rebuild, "rebuild", false, "rebuild the marts as of --as-of first when they were built for another date")
-	c.Flags().StringVar(&out, "out", "", "output folder (default: reports_dir from the config)")
-	rootCmd.AddCommand(c)
+	c.Flags().StringVar(&opts.Quarter, "quarter", "", "archive the quarterly review for this quarter (e.g. 2026-Q3)")
+	c.Flags().BoolVar(&opts.Rebuild, "rebuild", false, "rebuild the marts as of --as-of first when they were built for another date")
+	c.Flags().StringVar(&opts.Out, "out", "", "output folder (default: reports_dir from the config)")
+	return c
+}
+
+func runReport(cmd *cobra.Command, g *globalOptions, opts reportOptions) error {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	if opts.Quarter != "" {
+		if _, _, err := archive.ParseQuarter(opts.Quarter); err != nil {
+			return err
+		}
+		dir := opts.Out
+		if dir == "" {
+			dir = cfg.ReportsDir
+		}
+		if archive.Exists(dir, opts.Quarter) {
+			return fmt.Errorf("%w: %s already exists; an archived quarter is never overwritten", archive.ErrArchived, archive.Dir(dir, opts.Quarter))
+		}
+	}
+	ro := orchestrate.ReportOptions{OutDir: opts.Out, Quarter: opts.Quarter, Progress: cmd.ErrOrStderr(), AsOf: g.wantAsOf(cfg)}
+	var db *store.DB
+	if opts.Quarter != "" {
+		db, err = openReader(ctx, cfg)
+	} else {
+		db, _, err = openMarts(ctx, cfg, ro.AsOf, opts.Rebuild, "report")
+	}
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	res, err := orchestrate.Report(ctx, db, cfg, ro)
+	if err != nil {
+		return err
+	}
+	w := cmd.OutOrStdout()
+	if rv := res.Review; rv != nil {
+		fmt.Fprintf(w, "review %s: %d pages in %s\nopen %s\n", rv.Quarter, rv.Pages, rv.Duration.Round(time.Millisecond), abs(rv.Index))
+	}
+	if res.SiteSkipped != "" {
+		fmt.Fprintf(w, "live site not re-rendered: %s\n", res.SiteSkipped)
+	}
+	if s := res.Site; s != nil {
+		fmt.Fprintf(w, "report: %d pages as of %s in %s\nopen %s\n", s.Pages, res.AsOf.Format("2006-01-02"), s.Duration.Round(time.Millisecond), abs(s.Index))
+	}
+	return nil
 }
 
 // abs is p made absolute for printing (p itself when that fails).

@@ -17,8 +17,12 @@ import (
 	"github.com/xinfang/xinfang/jobs"
 )
 
-func init() {
-	var serve string
+type scheduleOptions struct {
+	Serve string
+}
+
+func newScheduleCommand(g *globalOptions) *cobra.Command {
+	var opts scheduleOptions
 	c := &cobra.Command{
 		Use:   "schedule",
 		Short: "Run the nightly, quarterly and hourly jobs on their cron schedules",
@@ -42,60 +46,64 @@ signal cancels it at once.
 --serve :8080 also serves the report folder read-only, /healthz and /metrics.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := loadConfig()
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			var ln net.Listener
-			if serve != "" {
-				// Listen before taking the lock, so a busy port fails fast and cleanly.
-				if ln, err = net.Listen("tcp", serve); err != nil {
-					return fmt.Errorf("--serve %s: %w", serve, err)
-				}
-				defer ln.Close()
-			}
-			s, err := jobs.New(ctx, jobs.Options{Config: cfg, Serving: serve})
-			if err != nil {
-				return err
-			}
-			var srv *http.Server
-			if ln != nil {
-				srv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
-				go func() {
-					if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-						slog.Error("report server stopped", "err", err)
-					}
-				}()
-				slog.Info("serving the report folder, /healthz and /metrics", "addr", ln.Addr().String(), "dir", cfg.ReportsDir)
-			}
-			stopped := make(chan struct{})
-			defer close(stopped)
-			go func() {
-				select {
-				case <-ctx.Done():
-				case <-stopped:
-					return
-				}
-				sig := make(chan os.Signal, 1)
-				signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-				defer signal.Stop(sig)
-				select {
-				case <-sig:
-					slog.Warn("second signal: cancelling the running job now")
-					s.CancelJobs()
-				case <-stopped:
-				}
-			}()
-			runErr := s.Run(ctx)
-			if srv != nil {
-				sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				_ = srv.Shutdown(sctx)
-				cancel()
-			}
-			return runErr
+			return runSchedule(cmd, g, opts)
 		},
 	}
-	c.Flags().StringVar(&serve, "serve", "", "also serve the report folder, /healthz and /metrics on this address (e.g. :8080)")
-	rootCmd.AddCommand(c)
+	c.Flags().StringVar(&opts.Serve, "serve", "", "also serve the report folder, /healthz and /metrics on this address (e.g. :8080)")
+	return c
+}
+
+func runSchedule(cmd *cobra.Command, g *globalOptions, opts scheduleOptions) error {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	var ln net.Listener
+	if opts.Serve != "" {
+		// Listen before taking the lock, so a busy port fails fast and cleanly.
+		if ln, err = net.Listen("tcp", opts.Serve); err != nil {
+			return fmt.Errorf("--opts.Serve %s: %w", opts.Serve, err)
+		}
+		defer ln.Close()
+	}
+	s, err := jobs.New(ctx, jobs.Options{Config: cfg, Serving: opts.Serve})
+	if err != nil {
+		return err
+	}
+	var srv *http.Server
+	if ln != nil {
+		srv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		go func() {
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				slog.Error("report opts.Server stopped", "err", err)
+			}
+		}()
+		slog.Info("serving the report folder, /healthz and /metrics", "addr", ln.Addr().String(), "dir", cfg.ReportsDir)
+	}
+	stopped := make(chan struct{})
+	defer close(stopped)
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-stopped:
+			return
+		}
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+		defer signal.Stop(sig)
+		select {
+		case <-sig:
+			slog.Warn("second signal: cancelling the running job now")
+			s.CancelJobs()
+		case <-stopped:
+		}
+	}()
+	runErr := s.Run(ctx)
+	if srv != nil {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = srv.Shutdown(sctx)
+		cancel()
+	}
+	return runErr
 }

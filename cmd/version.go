@@ -9,8 +9,8 @@ import (
 	"github.com/xinfang/xinfang/version"
 )
 
-func init() {
-	rootCmd.AddCommand(&cobra.Command{
+func newVersionCommand() *cobra.Command {
+	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version",
 		Args:  cobra.NoArgs,
@@ -18,5 +18,5 @@ func init() {
 			fmt.Fprintf(cmd.OutOrStdout(), "xinfang %s (%s, DuckDB via duckdb-go v2.10506.0)\n", version.Version, runtime.Version())
 			return nil
 		},
-	})
+	}
 }
