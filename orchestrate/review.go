@@ -77,7 +77,7 @@ func Review(ctx context.Context, db *store.DB, cfg *config.Config, opt ReviewOpt
 		}
 	}
 
-	dbPath := reviewDBPath(db, cfg, opt.Quarter)
+	dbPath := reviewDBPath(db, opt.Quarter)
 	removeStaleReviewDB(dbPath)
 	defer removeReviewDB(dbPath)
 	say("copying the stored records into %s", dbPath)
@@ -106,7 +106,7 @@ func Review(ctx context.Context, db *store.DB, cfg *config.Config, opt ReviewOpt
 	if err != nil {
 		return nil, err
 	}
-	say("writing the Parquet snapshot of %d mart tables", len(built.Tables))
+	say("writing the Parquet snapshot of its marts")
 	if err := snapshotMarts(ctx, rdb, filepath.Join(tmp, archive.MartsDir)); err != nil {
 		return nil, err
 	}
@@ -125,7 +125,7 @@ func Review(ctx context.Context, db *store.DB, cfg *config.Config, opt ReviewOpt
 
 // reviewDBPath is the review's own database, beside the live one (same file
 // system, so no surprise on a small /tmp), or in the temp folder for an in-memory db.
-func reviewDBPath(db *store.DB, cfg *config.Config, quarter string) string {
+func reviewDBPath(db *store.DB, quarter string) string {
 	p := db.Path
 	if p == "" || p == ":memory:" {
 		p = filepath.Join(os.TempDir(), "xinfang.duckdb")
