@@ -320,6 +320,8 @@ func jsonValue(v any, dbType string) any {
 			out[i] = jsonValue(e, "")
 		}
 		return out
+	case json.Marshaler: // e.g. a MAP column (mart.build_info.row_counts) as an object
+		return x
 	default:
 		return fmt.Sprint(x)
 	}
