@@ -8,5 +8,5 @@ import (
 )
 
 func main() {
-	os.Exit(cmd.Execute())
+	os.Exit(cmd.Execute(os.Args[1:]))
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/xinfang/xinfang/archive"
 )
 
 // publish builds the site in a sibling temporary folder and swaps it in with
@@ -47,7 +49,7 @@ func publish(outDir string, build func(dir string) (int, error)) (int, error) {
 	// tmp now holds the previous site: move over archives that appeared meanwhile.
 	entries, _ := os.ReadDir(filepath.Join(tmp, "archive"))
 	for _, e := range entries {
-		if _, _, err := ParseQuarter(e.Name()); err != nil || !e.IsDir() {
+		if _, _, err := archive.ParseQuarter(e.Name()); err != nil || !e.IsDir() {
 			continue
 		}
 		dst := filepath.Join(abs, "archive", e.Name())
@@ -74,7 +76,7 @@ func linkTree(src, dst string) error {
 		return err
 	}
 	for _, e := range entries {
-		if _, _, err := ParseQuarter(e.Name()); err != nil || !e.IsDir() {
+		if _, _, err := archive.ParseQuarter(e.Name()); err != nil || !e.IsDir() {
 			continue
 		}
 		root := filepath.Join(src, e.Name())

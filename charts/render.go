@@ -4,25 +4,19 @@ package charts
 import (
 	"context"
 	"database/sql"
-	"errors"
-	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strconv"
 	"time"
 
+	"github.com/xinfang/xinfang/archive"
 	"github.com/xinfang/xinfang/config"
-	"github.com/xinfang/xinfang/queries"
 )
 
 // Options selects what to render.
 type Options struct {
-	AsOf    time.Time
-	OutDir  string // default cfg.ReportsDir
-	Quarter string // "2026-Q3": render the quarterly review into OutDir/archive/2026-Q3/
-	// QuarterOnly skips the live site (xinfang report --quarter): only the archive is written.
-	QuarterOnly bool
+	AsOf   time.Time
+	OutDir string // default cfg.ReportsDir
 }
 
 // Result says what was rendered.
@@ -31,22 +25,11 @@ type Result struct {
 	Index    string // path of index.html
 	Pages    int
 	Duration time.Duration
-	// Archive is the quarterly review folder when one was rendered.
-	Archive string
-	// SiteDuration is the time the live site took (Duration includes the quarterly
-	// review and its two mart rebuilds).
-	SiteDuration time.Duration
 }
 
-// ErrArchived is returned when the quarter already has an archive: archives are
-// never overwritten.
-var ErrArchived = errors.New("quarter already archived")
-
-// Render builds the site as of opt.AsOf from the marts in db and publishes it
-// atomically into opt.OutDir (default cfg.ReportsDir). With opt.Quarter it also
-// renders that quarter's review into OutDir/archive/<quarter>/: the marts are rebuilt
-// as of the quarter's last day (db must be writable), the archive is rendered from
-// them, and the marts are rebuilt again as of the date they had before.
+// Render builds the live site as of opt.AsOf from the marts in db and publishes it
+// atomically into opt.OutDir (default cfg.ReportsDir). It only reads db, so a
+// database opened read-only (or a 0444 file) is enough.
 func Render(ctx context.Context, db *sql.DB, cfg *config.Config, opt Options) (*Result, error) {
 	start := time.Now()
 	if opt.OutDir == "" {
@@ -56,112 +39,38 @@ func Render(ctx context.Context, db *sql.DB, cfg *config.Config, opt Options) (*
 		opt.AsOf = cfg.AsOfDate()
 	}
 	res := &Result{Dir: opt.OutDir, Index: filepath.Join(opt.OutDir, "index.html")}
-	// The quarter goes first so that the live site rendered after it links the new
-	// archive; an already archived quarter does not stop the live site.
-	var qerr error
-	if opt.Quarter != "" {
-		n, dir, err := renderQuarter(ctx, db, cfg, opt)
-		if err != nil && (opt.QuarterOnly || !errors.Is(err, ErrArchived)) {
-			return nil, err
-		}
-		qerr = err
-		res.Pages += n
-		res.Archive = dir
-		if opt.QuarterOnly {
-			res.Index = filepath.Join(dir, "index.html")
-		}
+	n, err := publish(opt.OutDir, func(dir string) (int, error) {
+		return renderSite(ctx, db, cfg, opt.AsOf, "", dir, opt.OutDir)
+	})
+	if err != nil {
+		return nil, err
 	}
-	if !opt.QuarterOnly {
-		t0 := time.Now()
-		n, err := publish(opt.OutDir, func(dir string) (int, error) {
-			return renderSite(ctx, db, cfg, opt.AsOf, "", dir, opt.OutDir)
-		})
-		if err != nil {
-			return nil, err
-		}
-		res.Pages += n
-		res.SiteDuration = time.Since(t0)
-	}
-	if qerr != nil {
-		return res, qerr
-	}
+	res.Pages = n
 	res.Duration = time.Since(start)
 	return res, nil
 }
 
-// QuarterArchived reports whether the quarter's review is already archived under
-// cfg.ReportsDir (the scheduler skips such a quarter).
-func QuarterArchived(cfg *config.Config, quarter string) bool {
-	return archived(cfg.ReportsDir, quarter)
+// ReviewOptions selects the quarterly review to render.
+type ReviewOptions struct {
+	Quarter string // "2026-Q3"; the review is as of the quarter's last day
+	Dir     string // folder to write into (the caller publishes it into the archive)
+	LiveDir string // the published site, whose archive list the review's index shows
 }
 
-// QuarterArchivedIn is QuarterArchived for a given reports folder.
-func QuarterArchivedIn(outDir, quarter string) bool { return archived(outDir, quarter) }
-
-func archived(outDir, quarter string) bool {
-	_, err := os.Stat(filepath.Join(outDir, "archive", quarter))
-	return err == nil
-}
-
-// renderQuarter rebuilds the marts as of the quarter's last day, renders the
-// review into archive/<quarter>/ (built beside it and renamed in, so that a
-// failure leaves no half archive), and always restores the marts afterwards.
-// Decision: the marts are rebuilt in place rather than on a copy of the database:
-// queries.Build is transactional, so readers see either the old or the new marts,
-// and the writer lock keeps other writers out meanwhile.
-func renderQuarter(ctx context.Context, db *sql.DB, cfg *config.Config, opt Options) (n int, dir string, err error) {
-	_, end, err := ParseQuarter(opt.Quarter)
+// RenderReview renders the quarterly review from db (whose marts must have been
+// built as of the quarter's last day) straight into opt.Dir. Like Render it only
+// reads db.
+func RenderReview(ctx context.Context, db *sql.DB, cfg *config.Config, opt ReviewOptions) (*Result, error) {
+	start := time.Now()
+	_, end, err := archive.ParseQuarter(opt.Quarter)
 	if err != nil {
-		return 0, "", err
+		return nil, err
 	}
-	dir = filepath.Join(opt.OutDir, "archive", opt.Quarter)
-	if archived(opt.OutDir, opt.Quarter) {
-		return 0, dir, fmt.Errorf("%w: %s exists and is never overwritten", ErrArchived, dir)
-	}
-	asOf := time.Date(opt.AsOf.Year(), opt.AsOf.Month(), opt.AsOf.Day(), 0, 0, 0, 0, time.UTC)
-	if end.After(asOf) {
-		return 0, dir, fmt.Errorf("quarter %s is not over yet (it ends %s, the as-of date is %s)", opt.Quarter, end.Format("2006-01-02"), asOf.Format("2006-01-02"))
-	}
-	restore := MartsAsOf(ctx, db, opt.AsOf)
-	if _, err := queries.Build(ctx, db, cfg, end); err != nil {
-		return 0, dir, fmt.Errorf("quarterly review: rebuild marts as of %s (needs the database open for writing): %w", end.Format("2006-01-02"), err)
-	}
-	defer func() {
-		if _, rerr := queries.Build(context.WithoutCancel(ctx), db, cfg, restore); rerr != nil {
-			err = errors.Join(err, fmt.Errorf("quarterly review: restore marts as of %s: %w", restore.Format("2006-01-02"), rerr))
-		}
-	}()
-	if err := os.MkdirAll(filepath.Join(opt.OutDir, "archive"), 0o755); err != nil {
-		return 0, dir, fmt.Errorf("report: create archive folder: %w", err)
-	}
-	tmp, err := os.MkdirTemp(filepath.Join(opt.OutDir, "archive"), "."+opt.Quarter+".tmp-")
+	n, err := renderSite(ctx, db, cfg, end, opt.Quarter, opt.Dir, opt.LiveDir)
 	if err != nil {
-		return 0, dir, fmt.Errorf("report: %w", err)
+		return nil, err
 	}
-	defer os.RemoveAll(tmp) // gone after the rename; cleans up after a failure
-	n, err = renderSite(ctx, db, cfg, end, opt.Quarter, tmp, opt.OutDir)
-	if err != nil {
-		return 0, dir, err
-	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return 0, dir, fmt.Errorf("report: %w", err)
-	}
-	// Rename refuses a non-empty target, so a concurrent archive of the same quarter is not overwritten.
-	if err := os.Rename(tmp, dir); err != nil {
-		return 0, dir, fmt.Errorf("%w: publish %s: %v", ErrArchived, dir, err)
-	}
-	slog.Info("quarterly review archived", "quarter", opt.Quarter, "dir", dir, "pages", n)
-	return n, dir, nil
-}
-
-// MartsAsOf is the as-of date the marts were last built for (from mart.trend), or
-// fallback when that cannot be read.
-func MartsAsOf(ctx context.Context, db *sql.DB, fallback time.Time) time.Time {
-	var t sql.NullTime
-	if err := db.QueryRowContext(ctx, `SELECT max(as_of) FROM mart.trend`).Scan(&t); err == nil && t.Valid {
-		return t.Time
-	}
-	return fallback
+	return &Result{Dir: opt.Dir, Index: filepath.Join(opt.Dir, "index.html"), Pages: n, Duration: time.Since(start)}, nil
 }
 
 // renderSite renders the whole site as of asOf into dir. review names the quarter

@@ -23,9 +23,10 @@ import (
 	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/xinfang/xinfang/archive"
 	"github.com/xinfang/xinfang/charts"
 	"github.com/xinfang/xinfang/config"
-	"github.com/xinfang/xinfang/pipeline"
+	"github.com/xinfang/xinfang/orchestrate"
 	"github.com/xinfang/xinfang/queries"
 	"github.com/xinfang/xinfang/store"
 )
@@ -83,7 +84,7 @@ func setup(dir string) error {
 		return err
 	}
 	testDB = db
-	if _, err := pipeline.Run(ctx, db, cfg, pipeline.RunOptions{SkipReport: true}); err != nil {
+	if _, err := orchestrate.Run(ctx, db, cfg, orchestrate.Options{SkipReport: true}); err != nil {
 		return fmt.Errorf("pipeline: %w", err)
 	}
 	// Keep the ministry and one province's subtree (a few dozen units) so that the
@@ -121,13 +122,18 @@ func setup(dir string) error {
 		return fmt.Errorf("rebuild marts: %w", err)
 	}
 	testReports = cfg.ReportsDir
-	res, err := charts.Render(ctx, db.DB, cfg, charts.Options{AsOf: testAsOf, Quarter: "2026-Q1"})
+	// The review first, so that the live site rendered after it links the archive.
+	rv, err := orchestrate.Review(ctx, db, cfg, orchestrate.ReviewOptions{Quarter: "2026-Q1", AsOf: testAsOf})
+	if err != nil {
+		return fmt.Errorf("review: %w", err)
+	}
+	res, err := charts.Render(ctx, db.DB, cfg, charts.Options{AsOf: testAsOf})
 	if err != nil {
 		return fmt.Errorf("render: %w", err)
 	}
-	renderTook = res.SiteDuration
-	fmt.Fprintf(os.Stderr, "charts test: rendered %d pages (site + 2026-Q1 review) in %s, the live site in %s\n",
-		res.Pages, res.Duration.Round(time.Millisecond), res.SiteDuration.Round(time.Millisecond))
+	renderTook = res.Duration
+	fmt.Fprintf(os.Stderr, "charts test: rendered the 2026-Q1 review (%d pages) in %s, the live site (%d pages) in %s\n",
+		rv.Pages, rv.Duration.Round(time.Millisecond), res.Pages, res.Duration.Round(time.Millisecond))
 	return nil
 }
 
@@ -239,10 +245,10 @@ func TestAssetsAreLocal(t *testing.T) {
 func TestQuarterlyArchive(t *testing.T) {
 	needSetup(t)
 	ctx := context.Background()
-	if !charts.QuarterArchived(testCfg, "2026-Q1") {
+	if !orchestrate.QuarterArchived(testCfg, "2026-Q1") {
 		t.Fatal("2026-Q1 not reported as archived")
 	}
-	if charts.QuarterArchived(testCfg, "2025-Q4") {
+	if orchestrate.QuarterArchived(testCfg, "2025-Q4") {
 		t.Fatal("2025-Q4 reported as archived")
 	}
 	idx := filepath.Join(testReports, "archive", "2026-Q1", "index.html")
@@ -255,7 +261,9 @@ func TestQuarterlyArchive(t *testing.T) {
 			t.Errorf("review index lacks %q", want)
 		}
 	}
-	// The marts were restored to the as-of date after the review.
+	// The review's marts were built in a database of their own: the live marts
+	// stayed as of the live date, and the archive keeps their Parquet snapshot, which
+	// reads back as of the quarter's end.
 	var asOf time.Time
 	if err := testDB.QueryRow(`SELECT max(as_of) FROM mart.trend`).Scan(&asOf); err != nil {
 		t.Fatal(err)
@@ -263,9 +271,22 @@ func TestQuarterlyArchive(t *testing.T) {
 	if !asOf.Equal(testAsOf) {
 		t.Errorf("marts as of %s after the review, want %s", asOf, testAsOf)
 	}
+	snap := filepath.Join(testReports, "archive", "2026-Q1", "marts")
+	var snapAsOf time.Time
+	if err := testDB.QueryRow(`SELECT max(as_of) FROM read_parquet('` + filepath.Join(snap, "trend.parquet") + `')`).Scan(&snapAsOf); err != nil {
+		t.Fatalf("read the review's Parquet snapshot: %v", err)
+	}
+	if got := snapAsOf.Format("2006-01-02"); got != "2026-03-31" {
+		t.Errorf("snapshot trend as of %s, want 2026-03-31", got)
+	}
+	for _, m := range []string{"appraisal", "volume", "cfg_indicators", "build_info"} {
+		if _, err := os.Stat(filepath.Join(snap, m+".parquet")); err != nil {
+			t.Errorf("snapshot lacks mart.%s: %v", m, err)
+		}
+	}
 	// Never overwritten.
-	_, err = charts.Render(ctx, testDB.DB, testCfg, charts.Options{AsOf: testAsOf, Quarter: "2026-Q1", QuarterOnly: true})
-	if !errors.Is(err, charts.ErrArchived) {
+	_, err = orchestrate.Review(ctx, testDB, testCfg, orchestrate.ReviewOptions{AsOf: testAsOf, Quarter: "2026-Q1"})
+	if !errors.Is(err, archive.ErrArchived) {
 		t.Fatalf("second archive of 2026-Q1: got %v, want ErrArchived", err)
 	}
 	after, _ := os.ReadFile(idx)
@@ -273,7 +294,7 @@ func TestQuarterlyArchive(t *testing.T) {
 		t.Error("archived review changed")
 	}
 	// A quarter that is not over is refused.
-	if _, err := charts.Render(ctx, testDB.DB, testCfg, charts.Options{AsOf: testAsOf, Quarter: "2026-Q2", QuarterOnly: true}); err == nil || !strings.Contains(err.Error(), "not over") {
+	if _, err := orchestrate.Review(ctx, testDB, testCfg, orchestrate.ReviewOptions{AsOf: testAsOf, Quarter: "2026-Q2"}); err == nil || !strings.Contains(err.Error(), "not over") {
 		t.Errorf("2026-Q2 before its end: got %v", err)
 	}
 	// The live site lists the archive and keeps it across a republish.

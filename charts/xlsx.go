@@ -1,58 +1,37 @@
 package charts
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
+	"github.com/xinfang/xinfang/export"
 )
 
 // workbook writes the tables planners take into their own spreadsheets (ranking,
-// targets, peer quantiles) as an .xlsx. Numbers go in as numbers (percent cells as
-// the percentage value), text as text: excelize stores strings as shared strings,
-// never as formulas, so a hostile unit name stays inert here too.
+// targets, peer quantiles) as an .xlsx through the export package, the same writer
+// as `xinfang export --format xlsx`: numbers go in as numbers (percent cells as the
+// percentage value), text as neutralised text, so a hostile unit name stays inert.
 func workbook(sheets []struct {
 	name string
 	t    *table
 }) ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
+	out := make([]export.Sheet, len(sheets))
 	for i, sh := range sheets {
-		name := sh.name
-		if i == 0 {
-			if err := f.SetSheetName("Sheet1", name); err != nil {
-				return nil, fmt.Errorf("xlsx: %w", err)
-			}
-		} else if _, err := f.NewSheet(name); err != nil {
-			return nil, fmt.Errorf("xlsx: %w", err)
-		}
-		head := make([]any, len(sh.t.Cols))
+		head := make([]string, len(sh.t.Cols))
 		for j, c := range sh.t.Cols {
 			head[j] = c.Label
 		}
-		if err := f.SetSheetRow(name, "A1", &head); err != nil {
-			return nil, fmt.Errorf("xlsx: %w", err)
-		}
+		rows := make([][]any, len(sh.t.Rows))
 		for r, cells := range sh.t.Rows {
 			vals := make([]any, len(cells))
 			for j, c := range cells {
 				vals[j] = xlsxValue(c)
 			}
-			addr, _ := excelize.CoordinatesToCellName(1, r+2)
-			if err := f.SetSheetRow(name, addr, &vals); err != nil {
-				return nil, fmt.Errorf("xlsx: %w", err)
-			}
+			rows[r] = vals
 		}
-		if err := f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-			return nil, fmt.Errorf("xlsx: %w", err)
-		}
+		out[i] = export.Sheet{Name: sh.name, Header: head, Rows: rows}
 	}
-	buf, err := f.WriteToBuffer()
-	if err != nil {
-		return nil, fmt.Errorf("xlsx: %w", err)
-	}
-	return buf.Bytes(), nil
+	return export.Workbook(out, false)
 }
 
 func xlsxValue(c cell) any {

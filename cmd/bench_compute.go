@@ -11,15 +11,20 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/xinfang/xinfang/config"
+	"github.com/xinfang/xinfang/orchestrate"
 	"github.com/xinfang/xinfang/pipeline"
 	"github.com/xinfang/xinfang/queries"
 	"github.com/xinfang/xinfang/store"
 )
 
-func init() {
-	var records int
-	var dbPath string
-	var keep bool
+type benchComputeOptions struct {
+	Records int
+	DB      string
+	Keep    bool
+}
+
+func newBenchComputeCommand(g *globalOptions) *cobra.Command {
+	var opts benchComputeOptions
 	c := &cobra.Command{
 		Use:   "compute",
 		Short: "Time building all marts against the same .sql files run directly in DuckDB",
@@ -29,17 +34,17 @@ every embedded .sql file in one transaction — and (b) the same .sql files conc
 and executed directly as one DuckDB script on a plain connection. Prints both and the ratio.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := loadConfig()
+			cfg, err := g.loadConfig()
 			if err != nil {
 				return err
 			}
-			return benchCompute(cmd, cfg, records, dbPath, keep)
+			return benchCompute(cmd, cfg, opts.Records, opts.DB, opts.Keep)
 		},
 	}
-	c.Flags().IntVar(&records, "records", 10_000_000, "synthetic records to generate")
-	c.Flags().StringVar(&dbPath, "db", "", "use this existing database instead of generating one")
-	c.Flags().BoolVar(&keep, "keep", false, "keep the generated benchmark database")
-	benchCmd.AddCommand(c)
+	c.Flags().IntVar(&opts.Records, "records", 10_000_000, "synthetic records to generate")
+	c.Flags().StringVar(&opts.DB, "db", "", "use this existing database instead of generating one")
+	c.Flags().BoolVar(&opts.Keep, "keep", false, "keep the generated benchmark database")
+	return c
 }
 
 func benchCompute(cmd *cobra.Command, cfg *config.Config, records int, dbPath string, keep bool) error {
@@ -60,7 +65,7 @@ func benchCompute(cmd *cobra.Command, cfg *config.Config, records int, dbPath st
 		c.Sources = []config.Source{{Name: "synthetic", Kind: "synthetic",
 			Synthetic: config.Synthetic{Records: records, Seed: 7, Years: 5}}}
 		cfg = &c
-		db, err := store.Open(ctx, dbPath, store.OptionsFor(cfg, "bench compute"))
+		db, err := store.Open(ctx, dbPath, orchestrate.StoreOptions(cfg, "bench compute"))
 		if err != nil {
 			return err
 		}
@@ -76,7 +81,7 @@ func benchCompute(cmd *cobra.Command, cfg *config.Config, records int, dbPath st
 			fmt.Fprintf(out, "database kept at %s\n", dbPath)
 		}
 	}
-	db, err := store.Open(ctx, dbPath, store.OptionsFor(cfg, "bench compute"))
+	db, err := store.Open(ctx, dbPath, orchestrate.StoreOptions(cfg, "bench compute"))
 	if err != nil {
 		return err
 	}

@@ -11,11 +11,16 @@ import (
 
 	"github.com/xinfang/xinfang/charts"
 	"github.com/xinfang/xinfang/config"
+	"github.com/xinfang/xinfang/orchestrate"
 	"github.com/xinfang/xinfang/store"
 )
 
-func init() {
-	var runs int
+type benchReportOptions struct {
+	Runs int
+}
+
+func newBenchReportCommand(g *globalOptions) *cobra.Command {
+	var opts benchReportOptions
 	c := &cobra.Command{
 		Use:   "report",
 		Short: "Time rendering the full report site for the current database",
@@ -24,33 +29,37 @@ in the current database into a temporary folder, --runs times, and prints the ti
 of each run and the best. The published report is not touched.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withReader(cmd, func(ctx context.Context, cfg *config.Config, db *store.DB) error {
-				asOf := cfg.AsOfDate()
-				if flagAsOf == "" {
-					asOf = charts.MartsAsOf(ctx, db.DB, asOf)
-				}
-				tmp, err := os.MkdirTemp("", "xinfang-bench-report-")
-				if err != nil {
-					return err
-				}
-				defer os.RemoveAll(tmp)
-				w := cmd.OutOrStdout()
-				var best time.Duration
-				for i := 0; i < runs; i++ {
-					res, err := charts.Render(ctx, db.DB, cfg, charts.Options{AsOf: asOf, OutDir: filepath.Join(tmp, "site")})
-					if err != nil {
-						return err
-					}
-					fmt.Fprintf(w, "run %d: %d pages in %s\n", i+1, res.Pages, res.Duration.Round(time.Millisecond))
-					if best == 0 || res.Duration < best {
-						best = res.Duration
-					}
-				}
-				fmt.Fprintf(w, "report render (as of %s): best of %d: %s\n", asOf.Format("2006-01-02"), runs, best.Round(time.Millisecond))
-				return nil
-			})
+			return runBenchReport(cmd, g, opts)
 		},
 	}
-	c.Flags().IntVar(&runs, "runs", 3, "number of timed renders")
-	benchCmd.AddCommand(c)
+	c.Flags().IntVar(&opts.Runs, "runs", 3, "number of timed renders")
+	return c
+}
+
+func runBenchReport(cmd *cobra.Command, g *globalOptions, opts benchReportOptions) error {
+	return g.withReader(cmd, func(ctx context.Context, cfg *config.Config, db *store.DB) error {
+		asOf := cfg.AsOfDate()
+		if t, ok := orchestrate.MartsAsOf(ctx, db.DB); ok && g.AsOf == "" {
+			asOf = t
+		}
+		tmp, err := os.MkdirTemp("", "xinfang-bench-report-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		w := cmd.OutOrStdout()
+		var best time.Duration
+		for i := 0; i < opts.Runs; i++ {
+			res, err := charts.Render(ctx, db.DB, cfg, charts.Options{AsOf: asOf, OutDir: filepath.Join(tmp, "site")})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(w, "run %d: %d pages in %s\n", i+1, res.Pages, res.Duration.Round(time.Millisecond))
+			if best == 0 || res.Duration < best {
+				best = res.Duration
+			}
+		}
+		fmt.Fprintf(w, "report render (as of %s): best of %d: %s\n", asOf.Format("2006-01-02"), opts.Runs, best.Round(time.Millisecond))
+		return nil
+	})
 }

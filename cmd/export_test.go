@@ -12,6 +12,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/xinfang/xinfang/export"
 	"github.com/xinfang/xinfang/store"
 )
 
@@ -51,17 +52,15 @@ func exportFixture(t *testing.T) (string, string) {
 func runCmd(t *testing.T, args ...string) (string, error) {
 	t.Helper()
 	var buf bytes.Buffer
-	rootCmd.SetOut(&buf)
-	rootCmd.SetArgs(args)
-	err := rootCmd.Execute()
+	root := newRootCommand() // a fresh tree: no flag survives from another run
+	root.SetOut(&buf)
+	root.SetErr(&bytes.Buffer{})
+	root.SetArgs(args)
+	err := root.ExecuteContext(context.Background())
 	return buf.String(), err
 }
 
 func TestComputeAndExport(t *testing.T) {
-	// Flags persist in the cobra globals: start and end with defaults (resetFlags is in
-	// ingest_test.go).
-	resetFlags()
-	t.Cleanup(resetFlags)
 	cfgPath, dbPath := exportFixture(t)
 	out, err := runCmd(t, "compute", "--config", cfgPath, "--as-of", "2024-03-31")
 	if err != nil {
@@ -103,7 +102,7 @@ func TestComputeAndExport(t *testing.T) {
 
 	// JSON: objects with the columns in order; year filter on a table without year fails.
 	var buf bytes.Buffer
-	if err := exportTable(ctx, db.DB, "mart.repeat", exportOptions{Format: "json", Unit: "ALL", Period: "2024"}, &buf); err != nil {
+	if err := export.Table(ctx, db.DB, "mart.repeat", export.Options{Format: "json", Unit: "ALL", Period: "2024"}, &buf); err != nil {
 		t.Fatalf("json: %v", err)
 	}
 	var objs []map[string]any
@@ -117,14 +116,14 @@ func TestComputeAndExport(t *testing.T) {
 	if !strings.HasPrefix(strings.TrimSpace(buf.String()), `[`+"\n"+`{"unit_id":"ALL","rollup":true`) {
 		t.Errorf("json keys not in table order: %.80s", buf.String())
 	}
-	if err := exportTable(ctx, db.DB, "volume", exportOptions{Format: "csv", Year: 2024}, &buf); err == nil {
+	if err := export.Table(ctx, db.DB, "volume", export.Options{Format: "csv", Year: 2024}, &buf); err == nil {
 		t.Error("--year on a table without a year column: want an error")
 	}
 
 	// Parquet, read back by DuckDB.
 	dir := t.TempDir()
 	pq := filepath.Join(dir, "v.parquet")
-	if err := exportTable(ctx, db.DB, "volume", exportOptions{Format: "parquet", Out: pq, PeriodType: "year"}, nil); err != nil {
+	if err := export.Table(ctx, db.DB, "volume", export.Options{Format: "parquet", Out: pq, PeriodType: "year"}, nil); err != nil {
 		t.Fatalf("parquet: %v", err)
 	}
 	var n, sum int64
@@ -134,13 +133,13 @@ func TestComputeAndExport(t *testing.T) {
 	if n != 1 || sum != 5 {
 		t.Errorf("parquet ALL year rows = %d, petitions = %d; want 1, 5", n, sum)
 	}
-	if err := exportTable(ctx, db.DB, "volume", exportOptions{Format: "parquet"}, nil); err == nil {
+	if err := export.Table(ctx, db.DB, "volume", export.Options{Format: "parquet"}, nil); err == nil {
 		t.Error("parquet without --out: want an error")
 	}
 
 	// XLSX: header and typed cells.
 	xl := filepath.Join(dir, "u.xlsx")
-	if err := exportTable(ctx, db.DB, "unknown_units", exportOptions{Format: "xlsx", Out: xl}, nil); err != nil {
+	if err := export.Table(ctx, db.DB, "unknown_units", export.Options{Format: "xlsx", Out: xl}, nil); err != nil {
 		t.Fatalf("xlsx: %v", err)
 	}
 	f, err := excelize.OpenFile(xl)
@@ -158,8 +157,47 @@ func TestComputeAndExport(t *testing.T) {
 
 	// Table names are looked up, never pasted into SQL.
 	for _, bad := range []string{"volume; DROP TABLE mart.volume", "petitions", "cfg_x"} {
-		if err := exportTable(ctx, db.DB, bad, exportOptions{Format: "csv"}, &buf); err == nil || !strings.Contains(err.Error(), "not a mart table") {
+		if err := export.Table(ctx, db.DB, bad, export.Options{Format: "csv"}, &buf); err == nil || !strings.Contains(err.Error(), "not a mart table") {
 			t.Errorf("export %q: err = %v, want 'not a mart table'", bad, err)
 		}
+	}
+}
+
+// `export --as-of X` on marts built as of another date used to print the other
+// date's figures with exit 0. It is refused with how to rebuild, or rebuilds with
+// --rebuild; without --as-of the marts are exported as built.
+func TestExportChecksAsOf(t *testing.T) {
+	cfgPath, _ := exportFixture(t)
+	if _, err := runCmd(t, "export", "volume", "--config", cfgPath); err == nil || !strings.Contains(err.Error(), "xinfang compute") {
+		t.Errorf("export before any build: err = %v, want how to build the marts", err)
+	}
+	if _, err := runCmd(t, "compute", "--config", cfgPath, "--as-of", "2024-03-31"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := runCmd(t, "export", "volume", "--config", cfgPath, "--as-of", "2024-02-29")
+	if err == nil || !strings.Contains(err.Error(), "built as of 2024-03-31, not 2024-02-29") || !strings.Contains(err.Error(), "xinfang compute --as-of 2024-02-29") {
+		t.Fatalf("export --as-of another date: err = %v, want a refusal naming both dates and the rebuild", err)
+	}
+	if _, err := runCmd(t, "report", "--config", cfgPath, "--as-of", "2024-02-29", "--out", t.TempDir()); err == nil || !strings.Contains(err.Error(), "built as of 2024-03-31") {
+		t.Errorf("report --as-of another date: err = %v, want a refusal", err)
+	}
+	if _, err := runCmd(t, "export", "volume", "--config", cfgPath, "--as-of", "2024-03-31"); err != nil {
+		t.Errorf("export --as-of the build's date: %v", err)
+	}
+	// --rebuild: rebuilt as of 2024-02-29, so ALL has January (records 1, 2) and
+	// February (record 3) only; March is after the as-of date.
+	out, err := runCmd(t, "export", "volume", "--config", cfgPath, "--as-of", "2024-02-29", "--rebuild", "--unit", "ALL", "--period-type", "month")
+	if err != nil {
+		t.Fatalf("export --rebuild: %v", err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 3 || recs[1][3] != "2024-01" || recs[1][7] != "2" || recs[2][3] != "2024-02" || recs[2][7] != "1" {
+		t.Errorf("rebuilt export = %v, want 2024-01: 2, 2024-02: 1", recs)
+	}
+	if _, err := runCmd(t, "export", "volume", "--config", cfgPath, "--as-of", "2024-02-29"); err != nil {
+		t.Errorf("after the rebuild the marts are as of 2024-02-29: %v", err)
 	}
 }

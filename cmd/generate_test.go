@@ -16,9 +16,10 @@ func TestGenerateCommand(t *testing.T) {
 	dir := t.TempDir()
 	run := func(out string) string {
 		var buf bytes.Buffer
-		rootCmd.SetOut(&buf)
-		rootCmd.SetArgs([]string{"generate", "--records", "2500", "--seed", "7", "--years", "3", "--as-of", "2025-06-30", "--out", out})
-		if err := rootCmd.Execute(); err != nil {
+		root := newRootCommand()
+		root.SetOut(&buf)
+		root.SetArgs([]string{"generate", "--records", "2500", "--seed", "7", "--years", "3", "--as-of", "2025-06-30", "--out", out})
+		if err := root.Execute(); err != nil {
 			t.Fatalf("generate: %v", err)
 		}
 		return buf.String()

@@ -12,9 +12,13 @@ import (
 	"github.com/xinfang/xinfang/store"
 )
 
-func init() {
-	var opt pipeline.IngestOptions
-	var noProgress bool
+type ingestOptions struct {
+	pipeline.IngestOptions
+	NoProgress bool
+}
+
+func newIngestCommand(g *globalOptions) *cobra.Command {
+	var opts ingestOptions
 	c := &cobra.Command{
 		Use:   "ingest",
 		Short: "Load the configured sources into the database (no compute, no report)",
@@ -24,23 +28,27 @@ Rejected records and field warnings go to the rejected table; a file whose conte
 was ingested before (same content hash and source settings) is skipped.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withWriter(cmd, "xinfang ingest", func(ctx context.Context, cfg *config.Config, db *store.DB) error {
-				opt.NoProgress = noProgress || !isTerminal()
-				res, err := pipeline.Ingest(ctx, db, cfg, opt)
-				if res != nil {
-					printIngest(cmd, res)
-				}
-				return err
-			})
+			return runIngest(cmd, g, opts)
 		},
 	}
-	c.Flags().StringSliceVar(&opt.Sources, "source", nil, "only these sources (repeatable)")
-	c.Flags().BoolVar(&opt.Incremental, "incremental", false, "only sources marked incremental")
-	c.Flags().BoolVar(&opt.Force, "force", false, "re-read files even when their content was ingested before")
-	c.Flags().BoolVar(&noProgress, "no-progress", false, "no progress bar")
-	rootCmd.AddCommand(c)
+	c.Flags().StringSliceVar(&opts.Sources, "source", nil, "only these sources (repeatable)")
+	c.Flags().BoolVar(&opts.Incremental, "incremental", false, "only sources marked incremental")
+	c.Flags().BoolVar(&opts.Force, "force", false, "re-read files even when their content was ingested before")
+	c.Flags().BoolVar(&opts.NoProgress, "no-progress", false, "no progress bar")
+	return c
 }
 
+func runIngest(cmd *cobra.Command, g *globalOptions, opts ingestOptions) error {
+	return g.withWriter(cmd, "xinfang ingest", func(ctx context.Context, cfg *config.Config, db *store.DB) error {
+		opt := opts.IngestOptions
+		opt.NoProgress = opts.NoProgress || !isTerminal()
+		res, err := pipeline.Ingest(ctx, db, cfg, opt)
+		if res != nil {
+			printIngest(cmd, res)
+		}
+		return err
+	})
+}
 func printIngest(cmd *cobra.Command, res *pipeline.IngestResult) {
 	w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(w, "batch\tsource\tread\tskipped\tinserted\tupdated\tunchanged\trejected\twarnings\tfile\t")

@@ -9,8 +9,6 @@ import (
 	"testing"
 
 	_ "github.com/duckdb/duckdb-go/v2"
-	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 )
 
 // Planted personal identifiers: ID-card numbers, phone numbers and names, in mapped
@@ -108,15 +106,13 @@ sources:
 	os.Stderr = logFile
 	defer func() { os.Stderr = oldStderr }()
 	var out bytes.Buffer
-	resetFlags()
-	t.Cleanup(resetFlags)
 	run := func(args ...string) {
 		t.Helper()
-		resetFlags() // cobra keeps flag values between Execute calls
 		out.Reset()
-		rootCmd.SetOut(&out)
-		rootCmd.SetArgs(append(args, "--config", cfgPath))
-		if err := rootCmd.Execute(); err != nil {
+		root := newRootCommand()
+		root.SetOut(&out)
+		root.SetArgs(append(args, "--config", cfgPath))
+		if err := root.Execute(); err != nil {
 			t.Fatalf("xinfang %s: %v\n%s", strings.Join(args, " "), err, out.String())
 		}
 	}
@@ -251,27 +247,4 @@ sources:
 	if !bytes.Contains(fileBytes, []byte("监狱管理")) {
 		t.Fatal("control value not found in the database file bytes: the byte check is blind")
 	}
-}
-
-// resetFlags puts every flag of every command back to its default, so tests that
-// drive rootCmd do not see each other's flags.
-func resetFlags() {
-	var visit func(c *cobra.Command)
-	visit = func(c *cobra.Command) {
-		for _, fs := range []*pflag.FlagSet{c.Flags(), c.PersistentFlags()} {
-			fs.VisitAll(func(f *pflag.Flag) {
-				if sv, ok := f.Value.(pflag.SliceValue); ok {
-					_ = sv.Replace(nil)
-				} else {
-					_ = f.Value.Set(f.DefValue)
-				}
-				f.Changed = false
-			})
-		}
-		for _, sub := range c.Commands() {
-			visit(sub)
-		}
-	}
-	visit(rootCmd)
-	rootCmd.SetArgs(nil)
 }

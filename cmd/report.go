@@ -1,19 +1,25 @@
 package cmd
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/xinfang/xinfang/charts"
+	"github.com/xinfang/xinfang/archive"
+	"github.com/xinfang/xinfang/orchestrate"
 	"github.com/xinfang/xinfang/store"
 )
 
-func init() {
-	var quarter, out string
+type reportOptions struct {
+	Quarter string
+	Out     string
+	Rebuild bool
+}
+
+func newReportCommand(g *globalOptions) *cobra.Command {
+	var opts reportOptions
 	c := &cobra.Command{
 		Use:   "report",
 		Short: "Render the offline HTML report from the marts (or archive a quarterly review)",
@@ -21,61 +27,77 @@ func init() {
 (or --out), atomically: the new site replaces the old one only when complete.
 
   xinfang report                    # the live site, as of the marts' as-of date
+  xinfang report --as-of 2026-06-30 # refused unless the marts were built as of that
+                                    # date; --rebuild rebuilds them first
   xinfang report --quarter 2026-Q3  # the quarterly review, as of 2026-09-30, into
                                     # <reports_dir>/archive/2026-Q3/ (never overwritten)
 
-The quarterly review rebuilds the marts as of the quarter's last day, renders, and
-rebuilds them again as of the as-of date, so it opens the database for writing.`,
+The quarterly review builds its own marts as of the quarter's last day in a
+separate database file (the live marts are never touched), renders the review,
+keeps a Parquet snapshot of its marts in archive/<quarter>/marts/, then
+re-renders the live site so that its index lists the new archive. The database
+is only read.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := loadConfig()
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			opt := charts.Options{AsOf: cfg.AsOfDate(), OutDir: out, Quarter: quarter, QuarterOnly: quarter != ""}
-			if quarter != "" {
-				if _, _, err := charts.ParseQuarter(quarter); err != nil {
-					return err
-				}
-				dir := out
-				if dir == "" {
-					dir = cfg.ReportsDir
-				}
-				if charts.QuarterArchivedIn(dir, quarter) {
-					return fmt.Errorf("%w: %s already exists; an archived quarter is never overwritten", charts.ErrArchived, filepath.Join(dir, "archive", quarter))
-				}
-			}
-			var db *store.DB
-			if quarter != "" {
-				db, err = openWriter(ctx, cfg, "xinfang report --quarter "+quarter)
-			} else {
-				db, err = openReader(ctx, cfg)
-			}
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			if quarter == "" && flagAsOf == "" {
-				// Render as of the date the marts were built for, not today.
-				opt.AsOf = charts.MartsAsOf(ctx, db.DB, opt.AsOf)
-			}
-			res, err := charts.Render(ctx, db.DB, cfg, opt)
-			if err != nil {
-				if errors.Is(err, charts.ErrArchived) {
-					return fmt.Errorf("%w (an archived quarter is never overwritten)", err)
-				}
-				return err
-			}
-			idx := res.Index
-			if abs, err := filepath.Abs(idx); err == nil {
-				idx = abs
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "report: %d pages in %s\nopen %s\n", res.Pages, res.Duration.Round(time.Millisecond), idx)
-			return nil
+			return runReport(cmd, g, opts)
 		},
 	}
-	c.Flags().StringVar(&quarter, "quarter", "", "archive the quarterly review for this quarter (e.g. 2026-Q3)")
-	c.Flags().StringVar(&out, "out", "", "output folder (default: reports_dir from the config)")
-	rootCmd.AddCommand(c)
+	c.Flags().StringVar(&opts.Quarter, "quarter", "", "archive the quarterly review for this quarter (e.g. 2026-Q3)")
+	c.Flags().BoolVar(&opts.Rebuild, "rebuild", false, "rebuild the marts as of --as-of first when they were built for another date")
+	c.Flags().StringVar(&opts.Out, "out", "", "output folder (default: reports_dir from the config)")
+	return c
+}
+
+func runReport(cmd *cobra.Command, g *globalOptions, opts reportOptions) error {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	if opts.Quarter != "" {
+		if _, _, err := archive.ParseQuarter(opts.Quarter); err != nil {
+			return err
+		}
+		dir := opts.Out
+		if dir == "" {
+			dir = cfg.ReportsDir
+		}
+		if archive.Exists(dir, opts.Quarter) {
+			return fmt.Errorf("%w: %s already exists; an archived quarter is never overwritten", archive.ErrArchived, archive.Dir(dir, opts.Quarter))
+		}
+	}
+	ro := orchestrate.ReportOptions{OutDir: opts.Out, Quarter: opts.Quarter, Progress: cmd.ErrOrStderr(), AsOf: g.wantAsOf(cfg)}
+	var db *store.DB
+	if opts.Quarter != "" {
+		db, err = openReader(ctx, cfg)
+	} else {
+		db, _, err = openMarts(ctx, cfg, ro.AsOf, opts.Rebuild, "report")
+	}
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	res, err := orchestrate.Report(ctx, db, cfg, ro)
+	if err != nil {
+		return err
+	}
+	w := cmd.OutOrStdout()
+	if rv := res.Review; rv != nil {
+		fmt.Fprintf(w, "review %s: %d pages in %s\nopen %s\n", rv.Quarter, rv.Pages, rv.Duration.Round(time.Millisecond), abs(rv.Index))
+	}
+	if res.SiteSkipped != "" {
+		fmt.Fprintf(w, "live site not re-rendered: %s\n", res.SiteSkipped)
+	}
+	if s := res.Site; s != nil {
+		fmt.Fprintf(w, "report: %d pages as of %s in %s\nopen %s\n", s.Pages, res.AsOf.Format("2006-01-02"), s.Duration.Round(time.Millisecond), abs(s.Index))
+	}
+	return nil
+}
+
+// abs is p made absolute for printing (p itself when that fails).
+func abs(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
 }

@@ -17,8 +17,12 @@ import (
 	"github.com/xinfang/xinfang/jobs"
 )
 
-func init() {
-	var serve string
+type scheduleOptions struct {
+	Serve string
+}
+
+func newScheduleCommand(g *globalOptions) *cobra.Command {
+	var opts scheduleOptions
 	c := &cobra.Command{
 		Use:   "schedule",
 		Short: "Run the nightly, quarterly and hourly jobs on their cron schedules",
@@ -46,76 +50,80 @@ and serve.tls_key switch to HTTPS; /metrics answers loopback clients only unless
 serve.metrics is public.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := loadConfig()
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			var ln net.Listener
-			if serve != "" {
-				if err := jobs.CheckServeAddr(cfg, serve); err != nil {
-					return err
-				}
-				// Listen before taking the lock, so a busy port fails fast and cleanly.
-				if ln, err = net.Listen("tcp", serve); err != nil {
-					return fmt.Errorf("--serve %s: %w", serve, err)
-				}
-				defer ln.Close()
-			}
-			s, err := jobs.New(ctx, jobs.Options{Config: cfg, Serving: serve})
-			if err != nil {
-				return err
-			}
-			var srv *http.Server
-			if ln != nil {
-				h, accessLog, err := jobs.ServeHandler(cfg, s.Handler())
-				if err != nil {
-					return err
-				}
-				defer accessLog.Close()
-				srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-				tls := cfg.Serve.TLSCert != ""
-				go func() {
-					var err error
-					if tls {
-						err = srv.ServeTLS(ln, cfg.Serve.TLSCert, cfg.Serve.TLSKey)
-					} else {
-						err = srv.Serve(ln)
-					}
-					if err != nil && !errors.Is(err, http.ErrServerClosed) {
-						slog.Error("report server stopped", "err", err)
-					}
-				}()
-				slog.Info("serving the report folder, /healthz and /metrics", "addr", ln.Addr().String(), "dir", cfg.ReportsDir,
-					"tls", tls, "sign_in", cfg.Auth.UsersFile != "", "metrics", cfg.Serve.Metrics)
-			}
-			stopped := make(chan struct{})
-			defer close(stopped)
-			go func() {
-				select {
-				case <-ctx.Done():
-				case <-stopped:
-					return
-				}
-				sig := make(chan os.Signal, 1)
-				signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-				defer signal.Stop(sig)
-				select {
-				case <-sig:
-					slog.Warn("second signal: cancelling the running job now")
-					s.CancelJobs()
-				case <-stopped:
-				}
-			}()
-			runErr := s.Run(ctx)
-			if srv != nil {
-				sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				_ = srv.Shutdown(sctx)
-				cancel()
-			}
-			return runErr
+			return runSchedule(cmd, g, opts)
 		},
 	}
-	c.Flags().StringVar(&serve, "serve", "", "also serve the report folder, /healthz and /metrics on this address (e.g. 127.0.0.1:8080; a non-loopback address needs auth.users_file)")
-	rootCmd.AddCommand(c)
+	c.Flags().StringVar(&opts.Serve, "serve", "", "also serve the report folder, /healthz and /metrics on this address (e.g. 127.0.0.1:8080; a non-loopback address needs auth.users_file)")
+	return c
+}
+
+func runSchedule(cmd *cobra.Command, g *globalOptions, opts scheduleOptions) error {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	var ln net.Listener
+	if opts.Serve != "" {
+		if err := jobs.CheckServeAddr(cfg, opts.Serve); err != nil {
+			return err
+		}
+		// Listen before taking the lock, so a busy port fails fast and cleanly.
+		if ln, err = net.Listen("tcp", opts.Serve); err != nil {
+			return fmt.Errorf("--serve %s: %w", opts.Serve, err)
+		}
+		defer ln.Close()
+	}
+	s, err := jobs.New(ctx, jobs.Options{Config: cfg, Serving: opts.Serve})
+	if err != nil {
+		return err
+	}
+	var srv *http.Server
+	if ln != nil {
+		h, accessLog, err := jobs.ServeHandler(cfg, s.Handler())
+		if err != nil {
+			return err
+		}
+		defer accessLog.Close()
+		srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+		tls := cfg.Serve.TLSCert != ""
+		go func() {
+			var err error
+			if tls {
+				err = srv.ServeTLS(ln, cfg.Serve.TLSCert, cfg.Serve.TLSKey)
+			} else {
+				err = srv.Serve(ln)
+			}
+			if err != nil && !errors.Is(err, http.ErrServerClosed) {
+				slog.Error("report server stopped", "err", err)
+			}
+		}()
+		slog.Info("serving the report folder, /healthz and /metrics", "addr", ln.Addr().String(), "dir", cfg.ReportsDir,
+			"tls", tls, "sign_in", cfg.Auth.UsersFile != "", "metrics", cfg.Serve.Metrics)
+	}
+	stopped := make(chan struct{})
+	defer close(stopped)
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-stopped:
+			return
+		}
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+		defer signal.Stop(sig)
+		select {
+		case <-sig:
+			slog.Warn("second signal: cancelling the running job now")
+			s.CancelJobs()
+		case <-stopped:
+		}
+	}()
+	runErr := s.Run(ctx)
+	if srv != nil {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = srv.Shutdown(sctx)
+		cancel()
+	}
+	return runErr
 }

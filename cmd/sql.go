@@ -10,8 +10,12 @@ import (
 	"github.com/xinfang/xinfang/store"
 )
 
-func init() {
-	var format string
+type sqlOptions struct {
+	Format string
+}
+
+func newSQLCommand(g *globalOptions) *cobra.Command {
+	var opts sqlOptions
 	c := &cobra.Command{
 		Use:   "sql 'SELECT …'",
 		Short: "Run a read-only SQL query against the database and print the result",
@@ -23,12 +27,16 @@ rejected, ingest_batches, units, sources, data_quality, and the mart.* tables.`,
   xinfang sql --format csv "SELECT * FROM mart.volume" > volume.csv`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withReader(cmd, func(ctx context.Context, cfg *config.Config, db *store.DB) error {
-				_, err := adhoc.Run(ctx, db.DB, args[0], format, cmd.OutOrStdout())
-				return err
-			})
+			return runSQL(cmd, g, opts, args[0])
 		},
 	}
-	c.Flags().StringVar(&format, "format", "table", "output format: table or csv")
-	rootCmd.AddCommand(c)
+	c.Flags().StringVar(&opts.Format, "format", "table", "output format: table or csv")
+	return c
+}
+
+func runSQL(cmd *cobra.Command, g *globalOptions, opts sqlOptions, query string) error {
+	return g.withReader(cmd, func(ctx context.Context, cfg *config.Config, db *store.DB) error {
+		_, err := adhoc.Run(ctx, db.DB, query, opts.Format, cmd.OutOrStdout())
+		return err
+	})
 }

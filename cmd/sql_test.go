@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,13 +67,12 @@ func TestSQLCommand(t *testing.T) {
 	}
 	var out bytes.Buffer
 	run := func(args ...string) error {
-		resetFlags()
 		out.Reset()
-		rootCmd.SetOut(&out)
-		rootCmd.SetArgs(append(args, "--config", cfgPath))
-		return rootCmd.Execute()
+		root := newRootCommand()
+		root.SetOut(&out)
+		root.SetArgs(append(args, "--config", cfgPath))
+		return root.ExecuteContext(context.Background())
 	}
-	t.Cleanup(resetFlags)
 	if err := run("ingest"); err != nil {
 		t.Fatal(err)
 	}

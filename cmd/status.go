@@ -16,8 +16,12 @@ import (
 	"github.com/xinfang/xinfang/store"
 )
 
-func init() {
-	var asJSON bool
+type statusOptions struct {
+	JSON bool
+}
+
+func newStatusCommand(g *globalOptions) *cobra.Command {
+	var opts statusOptions
 	c := &cobra.Command{
 		Use:   "status",
 		Short: "Show each job's last run, the next run times and data freshness per source",
@@ -30,26 +34,30 @@ other process open it, so status then reads <database>.status.json, the snapshot
 scheduler rewrites after every run, and says so.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := loadConfig()
-			if err != nil {
-				return err
-			}
-			st, note, err := loadStatus(cmd, cfg)
-			if err != nil {
-				return err
-			}
-			st.NextRuns(cfg, time.Now())
-			if asJSON {
-				enc := json.NewEncoder(cmd.OutOrStdout())
-				enc.SetIndent("", "  ")
-				return enc.Encode(st)
-			}
-			printStatus(cmd.OutOrStdout(), cfg, st, note)
-			return nil
+			return runStatus(cmd, g, opts)
 		},
 	}
-	c.Flags().BoolVar(&asJSON, "json", false, "print the status as JSON")
-	rootCmd.AddCommand(c)
+	c.Flags().BoolVar(&opts.JSON, "json", false, "print the status as JSON")
+	return c
+}
+
+func runStatus(cmd *cobra.Command, g *globalOptions, opts statusOptions) error {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	st, note, err := loadStatus(cmd, cfg)
+	if err != nil {
+		return err
+	}
+	st.NextRuns(cfg, time.Now())
+	if opts.JSON {
+		enc := json.NewEncoder(cmd.OutOrStdout())
+		enc.SetIndent("", "  ")
+		return enc.Encode(st)
+	}
+	printStatus(cmd.OutOrStdout(), cfg, st, note)
+	return nil
 }
 
 // loadStatus reads the status from the database, or from the status file when the

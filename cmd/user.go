@@ -14,7 +14,7 @@ import (
 	"github.com/xinfang/xinfang/config"
 )
 
-func init() {
+func newUserCommand(g *globalOptions) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "user",
 		Short: "Manage the report server's users (auth.users_file)",
@@ -29,7 +29,7 @@ hashes only, with mode 0600.`,
 		Short: "Add a user or replace their password and audiences",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, file, err := usersFile()
+			cfg, file, err := usersFile(g)
 			if err != nil {
 				return err
 			}
@@ -55,7 +55,7 @@ hashes only, with mode 0600.`,
 		Short: "Remove a user (their sessions end at once)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, file, err := usersFile()
+			_, file, err := usersFile(g)
 			if err != nil {
 				return err
 			}
@@ -71,7 +71,7 @@ hashes only, with mode 0600.`,
 		Short: "List users and their audiences",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, file, err := usersFile()
+			_, file, err := usersFile(g)
 			if err != nil {
 				return err
 			}
@@ -86,11 +86,11 @@ hashes only, with mode 0600.`,
 		},
 	}
 	c.AddCommand(add, remove, list)
-	rootCmd.AddCommand(c)
+	return c
 }
 
-func usersFile() (*config.Config, string, error) {
-	cfg, err := loadConfig()
+func usersFile(g *globalOptions) (*config.Config, string, error) {
+	cfg, err := g.loadConfig()
 	if err != nil {
 		return nil, "", err
 	}

@@ -5,16 +5,18 @@ import (
 	"runtime"
 
 	"github.com/spf13/cobra"
+
+	"github.com/xinfang/xinfang/version"
 )
 
-func init() {
-	rootCmd.AddCommand(&cobra.Command{
+func newVersionCommand() *cobra.Command {
+	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			fmt.Fprintf(cmd.OutOrStdout(), "xinfang %s (%s, DuckDB via duckdb-go v2.10506.0)\n", Version, runtime.Version())
+			fmt.Fprintf(cmd.OutOrStdout(), "xinfang %s (%s, DuckDB via duckdb-go v2.10506.0)\n", version.Version, runtime.Version())
 			return nil
 		},
-	})
+	}
 }

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/xinfang/xinfang/config"
-	"github.com/xinfang/xinfang/pipeline"
+	"github.com/xinfang/xinfang/orchestrate"
 	"github.com/xinfang/xinfang/store"
 )
 
@@ -33,7 +33,7 @@ func TestRunPipelineRecordsFailedManualRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	_, runErr := RunPipeline(context.Background(), db, cfg, "run", TriggerManual, pipeline.RunOptions{})
+	_, runErr := RunPipeline(context.Background(), db, cfg, "run", TriggerManual, orchestrate.Options{})
 	if runErr == nil {
 		t.Fatal("a run over a missing source folder succeeded")
 	}
@@ -90,11 +90,11 @@ func TestNightlyAndQuarterlyRunRealPipeline(t *testing.T) {
 	}
 
 	if testing.Short() {
-		return // the review below rebuilds the marts three times (~30 s)
+		return // the review below builds its own marts and re-renders the site (~30 s)
 	}
 	// The quarterly review of the last ended quarter lands in archive/<quarter>/, and
-	// the live marts are left as of today (the review is rebuilt and restored by
-	// charts.Render, not by running the whole pipeline as of the quarter's end).
+	// the live marts are left as of today (the review's marts are built in a database
+	// of their own by orchestrate.Review, never in the live mart schema).
 	q := LastEndedQuarter(time.Now().In(cfg.Location())).String()
 	if got := s.RunNow(JobQuarterly, TriggerManual); got != StatusOK {
 		rs := runs(t, s.DB())

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/xinfang/xinfang/charts"
 	"github.com/xinfang/xinfang/config"
+	"github.com/xinfang/xinfang/orchestrate"
 	"github.com/xinfang/xinfang/store"
 )
 
@@ -44,9 +44,9 @@ func (q Quarter) End(loc *time.Location) time.Time {
 func LastEndedQuarter(now time.Time) Quarter { return QuarterOf(now).Prev() }
 
 // QuarterArchived reports whether the quarterly review for quarter exists under
-// reports_dir/archive/ (the report package's own test: an archive is never overwritten).
+// reports_dir/archive/ (the orchestrator's own test: an archive is never overwritten).
 func QuarterArchived(cfg *config.Config, quarter string) bool {
-	return charts.QuarterArchived(cfg, quarter)
+	return orchestrate.QuarterArchived(cfg, quarter)
 }
 
 // catchUpQuarter decides whether the quarterly review for the last ended quarter

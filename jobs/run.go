@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/xinfang/xinfang/config"
-	"github.com/xinfang/xinfang/pipeline"
+	"github.com/xinfang/xinfang/orchestrate"
 	"github.com/xinfang/xinfang/store"
 )
 
@@ -88,21 +88,21 @@ func RunRecorded(ctx context.Context, db *store.DB, cfg *config.Config, job, tri
 	return out, err
 }
 
-// RunPipeline runs pipeline.Run and records it in job_runs as job with the given
+// RunPipeline runs orchestrate.Run and records it in job_runs as job with the given
 // trigger (TriggerManual for `xinfang run`). Rows in/out, the as-of date and the
 // ingest counts go into the row. The status file beside the database is refreshed.
-func RunPipeline(ctx context.Context, db *store.DB, cfg *config.Config, job, trigger string, opt pipeline.RunOptions) (*pipeline.RunResult, error) {
-	var res *pipeline.RunResult
+func RunPipeline(ctx context.Context, db *store.DB, cfg *config.Config, job, trigger string, opt orchestrate.Options) (*orchestrate.Result, error) {
+	var res *orchestrate.Result
 	_, err := RunRecorded(ctx, db, cfg, job, trigger, func(ctx context.Context, r *Run) (Outcome, error) {
 		var err error
-		res, err = pipeline.Run(ctx, db, cfg, opt)
+		res, err = orchestrate.Run(ctx, db, cfg, opt)
 		return pipelineOutcome(res, opt), err
 	})
 	return res, err
 }
 
 // pipelineOutcome turns a pipeline result (possibly partial) into job_runs figures.
-func pipelineOutcome(res *pipeline.RunResult, opt pipeline.RunOptions) Outcome {
+func pipelineOutcome(res *orchestrate.Result, opt orchestrate.Options) Outcome {
 	out := Outcome{Detail: map[string]any{}}
 	if opt.Quarter != "" {
 		out.Detail["quarter"] = opt.Quarter
@@ -135,16 +135,16 @@ func pipelineOutcome(res *pipeline.RunResult, opt pipeline.RunOptions) Outcome {
 // hourly incremental pull, followed by compute → report only when it brought new or
 // changed records.
 //
-// The quarterly review runs pipeline.Run with the live as-of date and
-// RunOptions{SkipIngest, Quarter}: charts.Render itself rebuilds the marts as of the
-// quarter's last day (r.AsOf) for the archive and restores them afterwards. Running
-// the whole pipeline as of the quarter's end instead would republish the live site
-// and leave the live marts as of that day until the next nightly.
+// The quarterly review runs orchestrate.Run with the live as-of date and
+// Options{SkipIngest, Quarter}: orchestrate.Review builds the review's marts as of
+// the quarter's last day (r.AsOf) in a database of its own, never the live marts,
+// and the live site is then rebuilt and republished so that its index links the
+// archive.
 func DefaultJobs(db *store.DB, cfg *config.Config) map[string]Func {
 	return map[string]Func{
 		JobNightly: func(ctx context.Context, r *Run) (Outcome, error) {
-			opt := pipeline.RunOptions{}
-			res, err := pipeline.Run(ctx, db, cfg, opt)
+			opt := orchestrate.Options{}
+			res, err := orchestrate.Run(ctx, db, cfg, opt)
 			return pipelineOutcome(res, opt), err
 		},
 		JobQuarterly: func(ctx context.Context, r *Run) (Outcome, error) {
@@ -152,20 +152,20 @@ func DefaultJobs(db *store.DB, cfg *config.Config) map[string]Func {
 				return Outcome{}, errors.New("quarterly job started without a quarter")
 			}
 			if QuarterArchived(cfg, r.Quarter) {
-				// Archives are never overwritten (charts.ErrArchived): nothing to do.
+				// Archives are never overwritten (archive.ErrArchived): nothing to do.
 				return Outcome{Detail: map[string]any{"archive": "already exists"}}, nil
 			}
-			opt := pipeline.RunOptions{SkipIngest: true, Quarter: r.Quarter}
-			res, err := pipeline.Run(ctx, db, cfg, opt)
+			opt := orchestrate.Options{SkipIngest: true, Quarter: r.Quarter}
+			res, err := orchestrate.Run(ctx, db, cfg, opt)
 			out := pipelineOutcome(res, opt)
-			if res != nil && res.Report != nil && res.Report.Archive != "" {
-				out.Detail["archive"] = res.Report.Archive
+			if res != nil && res.Review != nil {
+				out.Detail["archive"] = res.Review.Dir
 			}
 			return out, err
 		},
 		JobHourlyPull: func(ctx context.Context, r *Run) (Outcome, error) {
-			pull := pipeline.RunOptions{Incremental: true, SkipCompute: true, SkipReport: true}
-			res, err := pipeline.Run(ctx, db, cfg, pull)
+			pull := orchestrate.Options{Incremental: true, SkipCompute: true, SkipReport: true}
+			res, err := orchestrate.Run(ctx, db, cfg, pull)
 			out := pipelineOutcome(res, pull)
 			if err != nil {
 				return out, err
@@ -174,8 +174,8 @@ func DefaultJobs(db *store.DB, cfg *config.Config) map[string]Func {
 				out.Detail["compute"] = "skipped: no new or changed records"
 				return out, nil
 			}
-			rest := pipeline.RunOptions{SkipIngest: true}
-			res2, err := pipeline.Run(ctx, db, cfg, rest)
+			rest := orchestrate.Options{SkipIngest: true}
+			res2, err := orchestrate.Run(ctx, db, cfg, rest)
 			if res2 != nil {
 				out.RowsOut = res2.RowsOut()
 			}

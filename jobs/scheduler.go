@@ -14,6 +14,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/xinfang/xinfang/config"
+	"github.com/xinfang/xinfang/orchestrate"
 	"github.com/xinfang/xinfang/store"
 )
 
@@ -92,7 +93,7 @@ func New(ctx context.Context, opt Options) (*Scheduler, error) {
 		}
 		scheds[job] = sch
 	}
-	db, err := store.Open(ctx, cfg.Database, store.OptionsFor(cfg, opt.Purpose))
+	db, err := store.Open(ctx, cfg.Database, orchestrate.StoreOptions(cfg, opt.Purpose))
 	if err != nil {
 		return nil, err
 	}

@@ -44,7 +44,7 @@ func BenchIngest(ctx context.Context, cfg *config.Config, records int, dir strin
 		res.FileBytes = st.Size()
 	}
 	open := func(name string) (*store.DB, error) {
-		return store.Open(ctx, filepath.Join(dir, name), store.OptionsFor(cfg, "bench ingest"))
+		return store.Open(ctx, filepath.Join(dir, name), store.Options{TimeZone: cfg.TimeZone, Purpose: "bench ingest", MemoryLimit: cfg.DuckDB.MemoryLimit, Threads: cfg.DuckDB.Threads})
 	}
 
 	// Native first: DuckDB's parallel CSV reader, types declared, into petitions.

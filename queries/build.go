@@ -103,6 +103,9 @@ func Build(ctx context.Context, db *sql.DB, cfg *config.Config, asOf time.Time) 
 		res.Steps = append(res.Steps, StepTiming{File: f.Name, Duration: time.Since(t0)})
 		slog.Debug("mart step", "file", f.Name, "took", time.Since(t0))
 	}
+	if err := writeBuildInfo(ctx, tx, cfg, asOf); err != nil {
+		return nil, err
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("compute: commit: %w", err)
 	}

@@ -12,8 +12,6 @@ import (
 	"strings"
 
 	"github.com/duckdb/duckdb-go/v2"
-
-	"github.com/xinfang/xinfang/config"
 )
 
 // DB is an open DuckDB file with its writer lock (when opened for writing).
@@ -34,11 +32,6 @@ type Options struct {
 	// (empty/0 = DuckDB's defaults).
 	MemoryLimit string
 	Threads     int
-}
-
-// OptionsFor returns the open options the configuration asks for.
-func OptionsFor(cfg *config.Config, purpose string) Options {
-	return Options{TimeZone: cfg.TimeZone, Purpose: purpose, MemoryLimit: cfg.DuckDB.MemoryLimit, Threads: cfg.DuckDB.Threads}
 }
 
 // Open opens (creating if needed) the DuckDB file at path. A writing open takes the

@@ -34,11 +34,11 @@ for a in "${asofs[@]}"; do
   out=$work/product-$a; mkdir -p "$out"
   "$bin" compute --config "$work/cfg.yaml" --as-of "$a" >/dev/null
   for t in volume repeat closure; do
-    "$bin" export "$t" --format csv --config "$work/cfg.yaml" >"$out/$t.csv"
+    "$bin" export "$t" --format csv --raw --config "$work/cfg.yaml" >"$out/$t.csv"
   done
   python3 "$here/spec_a.py" "$work/messy.csv" "$work/gen/units.csv" "$work/spec-$a" --as-of "$a"
   python3 "$here/compare.py" "$out" "$work/spec-$a" || rc=1
-  "$bin" export trend --format csv --config "$work/cfg.yaml" >"$out/trend.csv"
+  "$bin" export trend --format csv --raw --config "$work/cfg.yaml" >"$out/trend.csv"
   python3 "$here/trend_check.py" "$out/volume.csv" "$out/trend.csv" || rc=1
 done
 exit $rc

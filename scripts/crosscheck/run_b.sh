@@ -24,7 +24,7 @@ YAML
 "$bin" ingest --config "$D/cfg.yaml" >/dev/null
 "$bin" compute --config "$D/cfg.yaml" --as-of "$asof" >/dev/null
 for t in timeliness acceptance feedback veto appraisal repeat closure volume; do
-  "$bin" export "$t" --format csv --config "$D/cfg.yaml" > "$D/exp/$t.csv"
+  "$bin" export "$t" --format csv --raw --config "$D/cfg.yaml" > "$D/exp/$t.csv"
 done
 python3 "$here/spec_b.py" --petitions "$D/messy.csv" --units "$D/units.csv" \
     --as-of "$asof" --out "$D/mine" --product-exports "$D/exp"

@@ -34,7 +34,7 @@ YAML
   "$bin" compute --config "$D/cfg_$m.yaml" --as-of "$asof" >/dev/null 2>"$D/compute_$m.log"
   mkdir -p "$D/exp_$m"
   for t in timeliness acceptance feedback supervision targets targets_backtest repeat; do
-    "$bin" export $t --format csv --config "$D/cfg_$m.yaml" > "$D/exp_$m/$t.csv"
+    "$bin" export $t --format csv --raw --config "$D/cfg_$m.yaml" > "$D/exp_$m/$t.csv"
   done
   # shellcheck disable=SC2086
   python3 "$here/spec_c.py" --petitions "$src" --units "$D/units.csv" --as-of "$asof" \
