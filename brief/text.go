@@ -149,11 +149,15 @@ func (l lang) label(id string) string {
 	return id
 }
 
-// peerGroup: "prison/facility" → 监狱（直属机构）.
+// peerGroup: "bureau/city" → 司法行政机关（市级）; "prison/facility" → 监狱 (every
+// facility sector is a level of its own, so the level adds nothing).
 func (l lang) peerGroup(g string) string {
 	sector, level, ok := strings.Cut(g, "/")
 	if !ok {
 		return l.label(g)
+	}
+	if level == "facility" {
+		return l.label(sector)
 	}
 	return l.label(sector) + l.s("（"+l.label(level)+"）", " ("+l.label(level)+")")
 }

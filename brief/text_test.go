@@ -18,7 +18,7 @@ func TestFormatting(t *testing.T) {
 		{zh.versus(3, 0, nil, 0), "增加3件次（基数较小，不计变化率）"},
 		{zh.versus(4, 4, ptrF(0), 5), "持平（基数较小，不计变化率）"},
 		{zh.quarterName(2026, 3), "2026年第三季度"}, {en.quarterName(2026, 3), "Q3 2026"},
-		{zh.peerGroup("prison/facility"), "监狱（直属机构）"}, {zh.peerGroup("bureau/city"), "司法行政机关（市级）"},
+		{zh.peerGroup("prison/facility"), "监狱"}, {zh.peerGroup("bureau/city"), "司法行政机关（市级）"},
 		{zh.volumeTarget("<=", -3), "同比下降3.0%以上"}, {zh.volumeTarget("<=", 0), "同比不上升"}, {zh.volumeTarget("<=", 2), "同比上升不超过2.0%"},
 		{clean("a\x01b\x0bc\td\x00\u0085e", 0), "abc de"}, {clean("一二三四", 2), "一二…"}, {clean("ab\xffc", 0), "abc"},
 	} {
