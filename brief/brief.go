@@ -214,10 +214,9 @@ func (b *builder) overall() {
 	qn := l.quarterName(b.year, b.q)
 	s := l.s(qn+"，全系统共登记信访"+count(v.petitions)+"件次、"+count(v.persons)+"人次。",
 		"In "+qn+" the system registered "+count(v.petitions)+" petitions ("+count(v.persons)+" persons).")
-	yoy := l.versus(v.petitions, v.yoyBase.Int64, ptr(v.yoyPct), minN)
-	pop := l.versus(v.petitions, v.popBase.Int64, ptr(v.popPct), minN)
-	s += l.s("同比"+yoy+"（上年同期"+count(v.yoyBase.Int64)+"件次），环比"+pop+"（上季度"+count(v.popBase.Int64)+"件次）。",
-		" Year on year: "+yoy+" (same quarter last year: "+count(v.yoyBase.Int64)+"); quarter on quarter: "+pop+" (previous quarter: "+count(v.popBase.Int64)+").")
+	yoy := l.versusNote(v.petitions, v.yoyBase.Int64, ptr(v.yoyPct), minN, l.s("上年同期"+count(v.yoyBase.Int64)+"件次", "same quarter last year: "+count(v.yoyBase.Int64)))
+	pop := l.versusNote(v.petitions, v.popBase.Int64, ptr(v.popPct), minN, l.s("上季度"+count(v.popBase.Int64)+"件次", "previous quarter: "+count(v.popBase.Int64)))
+	s += l.s("同比"+yoy+"，环比"+pop+"。", " Year on year: "+yoy+"; quarter on quarter: "+pop+".")
 	b.d.text(s)
 	b.d.text(b.trendSentence())
 	if t := b.targetSentences(); t != "" {

@@ -83,6 +83,15 @@ func (l lang) versus(cur int64, base int64, p *float64, minN int) string {
 	return l.countChange(cur, base) + l.s("（基数较小，不计变化率）", " (base too small for a percentage)")
 }
 
+// versusNote is versus with the base named in one parenthesis: 下降5.3%（上年同期1,203件次）
+// or 增加5件次（上年同期0件次，基数较小，不计变化率）.
+func (l lang) versusNote(cur, base int64, p *float64, minN int, note string) string {
+	if p != nil && base > 0 && base >= int64(minN) {
+		return l.change(*p) + l.s("（"+note+"）", " ("+note+")")
+	}
+	return l.countChange(cur, base) + l.s("（"+note+"，基数较小，不计变化率）", " ("+note+"; base too small for a percentage)")
+}
+
 var zhQ = []string{"", "一", "二", "三", "四"}
 
 // quarterName: 2026年第三季度 / Q3 2026.

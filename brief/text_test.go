@@ -17,6 +17,8 @@ func TestFormatting(t *testing.T) {
 		{zh.versus(6, 5, ptrF(20), 5), "上升20.0%"},
 		{zh.versus(3, 0, nil, 0), "增加3件次（基数较小，不计变化率）"},
 		{zh.versus(4, 4, ptrF(0), 5), "持平（基数较小，不计变化率）"},
+		{zh.versusNote(5, 0, nil, 5, "上年同期0件次"), "增加5件次（上年同期0件次，基数较小，不计变化率）"},
+		{zh.versusNote(1139, 1203, ptrF(-5.32), 5, "上年同期1,203件次"), "下降5.3%（上年同期1,203件次）"},
 		{zh.quarterName(2026, 3), "2026年第三季度"}, {en.quarterName(2026, 3), "Q3 2026"},
 		{zh.peerGroup("prison/facility"), "监狱"}, {zh.peerGroup("bureau/city"), "司法行政机关（市级）"},
 		{zh.volumeTarget("<=", -3), "同比下降3.0%以上"}, {zh.volumeTarget("<=", 0), "同比不上升"}, {zh.volumeTarget("<=", 2), "同比上升不超过2.0%"},
