@@ -182,20 +182,20 @@ func (b *builder) caption(zh, en string) string {
 // the five sections, the attachment note, the signature, and the attachment.
 func (b *builder) compose(date time.Time) {
 	l, d := b.l, b.d
-	d.para("BriefIssuer", "", run{text: b.issuer() + l.s("文件", ""), color: "FF0000"})
-	d.para("BriefDocNumber", "", run{text: b.fill(b.cfg.Brief.DocNumber)})
-	d.para("Title", "", run{text: b.title()})
+	d.para("BriefIssuer", nil, run{text: b.issuer() + l.s("文件", ""), color: "FF0000"})
+	d.para("BriefDocNumber", nil, run{text: b.fill(b.cfg.Brief.DocNumber)})
+	d.para("Title", nil, run{text: b.title()})
 	b.overall()
 	b.indicators()
 	b.vetoSection()
 	b.commendSection()
 	b.inspectSection()
 	b.extensionSections()
-	d.para("Normal", "", run{text: ""})
+	d.para("Normal", nil, run{text: ""})
 	d.text(l.s("附件："+l.quarterName(b.year, b.q)+"各单位考核排名", "Attachment: appraisal ranking, "+l.quarterName(b.year, b.q)))
-	d.para("Normal", "", run{text: ""})
-	d.para("Signature", "", run{text: b.issuer()})
-	d.para("Signature", "", run{text: l.date(date)})
+	d.para("Normal", nil, run{text: ""})
+	d.para("Signature", nil, run{text: b.issuer()})
+	d.para("Signature", nil, run{text: l.date(date)})
 	b.attachment()
 }
 
@@ -527,8 +527,8 @@ func (b *builder) extensionSections() {}
 func (b *builder) attachment() {
 	l := b.l
 	b.d.pageBreak()
-	b.d.para("Heading1", `<w:ind w:firstLineChars="0" w:firstLine="0"/>`, run{text: l.s("附件", "Attachment")})
-	b.d.para("Title", "", run{text: l.s(l.quarterName(b.year, b.q)+"各单位考核排名", "Appraisal ranking, "+l.quarterName(b.year, b.q))})
+	b.d.para("Heading1", []string{`<w:ind w:firstLineChars="0" w:firstLine="0"/>`}, run{text: l.s("附件", "Attachment")})
+	b.d.para("Title", nil, run{text: l.s(l.quarterName(b.year, b.q)+"各单位考核排名", "Appraisal ranking, "+l.quarterName(b.year, b.q))})
 	var rows [][]string
 	for _, a := range b.f.ranking {
 		rank := "—"

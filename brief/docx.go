@@ -11,6 +11,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -105,23 +106,51 @@ func (d *docx) runs(rs []run) {
 	}
 }
 
-// para writes a paragraph of the style; extra is raw pPr content (alignment, borders).
-func (d *docx) para(style, extra string, rs ...run) {
-	d.body.WriteString(`<w:p><w:pPr><w:pStyle w:val="` + style + `"/>` + extra + `</w:pPr>`)
+// pPrOrder is the element sequence of w:pPr (ECMA-376 CT_PPrBase): Word rejects a
+// document whose paragraph properties are out of this order, LibreOffice does not.
+var pPrOrder = []string{"pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+	"suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct",
+	"topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind",
+	"contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
+	"textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"}
+
+// pPr puts paragraph property elements (each a string starting "<w:name") into
+// schema order.
+func pPr(parts ...string) string {
+	rank := func(p string) int {
+		name := strings.TrimPrefix(p, "<w:")
+		if i := strings.IndexAny(name, " />"); i >= 0 {
+			name = name[:i]
+		}
+		for i, n := range pPrOrder {
+			if n == name {
+				return i
+			}
+		}
+		return len(pPrOrder)
+	}
+	sort.SliceStable(parts, func(i, j int) bool { return rank(parts[i]) < rank(parts[j]) })
+	return "<w:pPr>" + strings.Join(parts, "") + "</w:pPr>"
+}
+
+// para writes a paragraph of the style; extra are further pPr elements (alignment,
+// indents), one element per string.
+func (d *docx) para(style string, extra []string, rs ...run) {
+	d.body.WriteString(`<w:p>` + pPr(append([]string{`<w:pStyle w:val="` + style + `"/>`}, extra...)...))
 	d.runs(rs)
 	d.body.WriteString("</w:p>")
 }
 
-func (d *docx) text(s string)     { d.para("Normal", "", run{text: s}) }
-func (d *docx) heading1(s string) { d.para("Heading1", "", run{text: s}) }
-func (d *docx) heading2(s string) { d.para("Heading2", "", run{text: s}) }
+func (d *docx) text(s string)     { d.para("Normal", nil, run{text: s}) }
+func (d *docx) heading1(s string) { d.para("Heading1", nil, run{text: s}) }
+func (d *docx) heading2(s string) { d.para("Heading2", nil, run{text: s}) }
 
 // table writes a bordered table with a repeated header row. widths are relative
 // column widths; left marks the columns aligned left (names), others are centred.
 // Tables of more than seven columns are set in 小五 (9 pt) instead of 五号 to fit.
 func (d *docx) table(caption string, header []string, rows [][]string, widths []int, left map[int]bool) {
 	if caption != "" {
-		d.para("TableCaption", "", run{text: caption})
+		d.para("TableCaption", nil, run{text: caption})
 	}
 	total := 0
 	for _, w := range widths {
@@ -195,7 +224,7 @@ func (d *docx) write(w io.Writer, title, author, lang string, created time.Time)
 		{"word/_rels/document.xml.rels", docRels},
 		{"word/document.xml", xmlPI + `<w:document ` + nsW + ` ` + nsR + `><w:body>` + d.body.String() + sectPr + `</w:body></w:document>`},
 		{"word/styles.xml", styles(lang)},
-		{"word/settings.xml", xmlPI + `<w:settings ` + nsW + `><w:evenAndOddHeaders/><w:defaultTabStop w:val="420"/><w:characterSpacingControl w:val="compressPunctuation"/><w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat></w:settings>`},
+		{"word/settings.xml", xmlPI + `<w:settings ` + nsW + `><w:defaultTabStop w:val="420"/><w:evenAndOddHeaders/><w:characterSpacingControl w:val="compressPunctuation"/><w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat></w:settings>`},
 		{"word/fontTable.xml", fontTable()},
 		{"word/footer1.xml", footer("right")},
 		{"word/footer2.xml", footer("left")},
@@ -267,25 +296,27 @@ func styles(lang string) string {
 	if lang == "en" {
 		lg = "en-GB"
 	}
-	style := func(id, name, ppr, rpr string) string {
-		return `<w:style w:type="paragraph" w:styleId="` + id + `"><w:name w:val="` + name + `"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr>` + ppr + `</w:pPr><w:rPr>` + rpr + `</w:rPr></w:style>`
+	style := func(id, name string, ppr []string, rpr string) string {
+		return `<w:style w:type="paragraph" w:styleId="` + id + `"><w:name w:val="` + name + `"/><w:basedOn w:val="Normal"/><w:qFormat/>` + pPr(ppr...) + `<w:rPr>` + rpr + `</w:rPr></w:style>`
 	}
 	noIndent := `<w:ind w:firstLineChars="0" w:firstLine="0"/>`
 	noGrid := `<w:snapToGrid w:val="0"/>` // table text keeps its own line height, not the 22-line grid
+	center := `<w:jc w:val="center"/>`
 	return xmlPI + `<w:styles ` + nsW + `><w:docDefaults><w:rPrDefault><w:rPr>` + rFonts("仿宋_GB2312") +
 		`<w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="` + lg + `" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault>` +
 		`<w:pPrDefault><w:pPr><w:spacing w:before="0" w:after="0" w:line="560" w:lineRule="exact"/></w:pPr></w:pPrDefault></w:docDefaults>` +
-		`<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:pPr><w:jc w:val="both"/><w:ind w:firstLineChars="200" w:firstLine="640"/></w:pPr></w:style>` +
-		style("BriefIssuer", "Issuer", noIndent+`<w:jc w:val="center"/><w:spacing w:line="900" w:lineRule="exact"/>`, rFonts("方正小标宋简体")+`<w:color w:val="FF0000"/><w:sz w:val="60"/><w:szCs w:val="60"/>`) +
-		style("BriefDocNumber", "Document number", noIndent+`<w:jc w:val="center"/><w:pBdr><w:bottom w:val="single" w:sz="12" w:space="8" w:color="FF0000"/></w:pBdr><w:spacing w:before="240" w:after="480"/>`, "") +
-		style("Title", "Title", noIndent+`<w:jc w:val="center"/><w:spacing w:line="700" w:lineRule="exact" w:after="280"/>`, rFonts("方正小标宋简体")+`<w:sz w:val="44"/><w:szCs w:val="44"/>`) +
-		style("Heading1", "heading 1", `<w:keepNext/><w:outlineLvl w:val="0"/>`, rFonts("黑体")) +
-		style("Heading2", "heading 2", `<w:keepNext/><w:outlineLvl w:val="1"/>`, rFonts("楷体_GB2312")) +
-		style("TableCaption", "caption", noIndent+noGrid+`<w:keepNext/><w:jc w:val="center"/><w:spacing w:before="160" w:after="80" w:line="400" w:lineRule="exact"/>`, rFonts("黑体")+`<w:sz w:val="24"/><w:szCs w:val="24"/>`) +
-		style("TableText", "Table text", noIndent+noGrid+`<w:spacing w:line="300" w:lineRule="auto"/>`, `<w:sz w:val="21"/><w:szCs w:val="21"/>`) +
-		style("TableHead", "Table heading", noIndent+noGrid+`<w:spacing w:line="300" w:lineRule="auto"/>`, rFonts("黑体")+`<w:sz w:val="21"/><w:szCs w:val="21"/>`) +
-		style("Signature", "Signature", noIndent+`<w:jc w:val="right"/><w:ind w:right="1280"/>`, "") +
-		style("Footer", "footer", noIndent, rFonts("宋体")+`<w:sz w:val="28"/><w:szCs w:val="28"/>`) +
+		`<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>` +
+		pPr(`<w:jc w:val="both"/>`, `<w:ind w:firstLineChars="200" w:firstLine="640"/>`) + `</w:style>` +
+		style("BriefIssuer", "Issuer", []string{noIndent, center, `<w:spacing w:line="900" w:lineRule="exact"/>`}, rFonts("方正小标宋简体")+`<w:color w:val="FF0000"/><w:sz w:val="60"/><w:szCs w:val="60"/>`) +
+		style("BriefDocNumber", "Document number", []string{noIndent, center, `<w:pBdr><w:bottom w:val="single" w:sz="12" w:space="8" w:color="FF0000"/></w:pBdr>`, `<w:spacing w:before="240" w:after="480"/>`}, "") +
+		style("Title", "Title", []string{noIndent, center, `<w:spacing w:line="700" w:lineRule="exact" w:after="280"/>`}, rFonts("方正小标宋简体")+`<w:sz w:val="44"/><w:szCs w:val="44"/>`) +
+		style("Heading1", "heading 1", []string{`<w:keepNext/>`, `<w:outlineLvl w:val="0"/>`}, rFonts("黑体")) +
+		style("Heading2", "heading 2", []string{`<w:keepNext/>`, `<w:outlineLvl w:val="1"/>`}, rFonts("楷体_GB2312")) +
+		style("TableCaption", "caption", []string{noIndent, noGrid, `<w:keepNext/>`, center, `<w:spacing w:before="160" w:after="80" w:line="400" w:lineRule="exact"/>`}, rFonts("黑体")+`<w:sz w:val="24"/><w:szCs w:val="24"/>`) +
+		style("TableText", "Table text", []string{noIndent, noGrid, `<w:spacing w:line="300" w:lineRule="auto"/>`}, `<w:sz w:val="21"/><w:szCs w:val="21"/>`) +
+		style("TableHead", "Table heading", []string{noIndent, noGrid, `<w:spacing w:line="300" w:lineRule="auto"/>`}, rFonts("黑体")+`<w:sz w:val="21"/><w:szCs w:val="21"/>`) +
+		style("Signature", "Signature", []string{`<w:ind w:right="1280" w:firstLineChars="0" w:firstLine="0"/>`, `<w:jc w:val="right"/>`}, "") +
+		style("Footer", "footer", []string{noIndent}, rFonts("宋体")+`<w:sz w:val="28"/><w:szCs w:val="28"/>`) +
 		`</w:styles>`
 }
 
@@ -307,7 +338,7 @@ func footer(side string) string {
 		ind = `<w:ind w:left="280"/>`
 	}
 	r := func(s string) string { return `<w:r><w:t xml:space="preserve">` + s + `</w:t></w:r>` }
-	return xmlPI + `<w:ftr ` + nsW + ` ` + nsR + `><w:p><w:pPr><w:pStyle w:val="Footer"/><w:jc w:val="` + side + `"/>` + ind + `</w:pPr>` +
+	return xmlPI + `<w:ftr ` + nsW + ` ` + nsR + `><w:p>` + pPr(`<w:pStyle w:val="Footer"/>`, `<w:jc w:val="`+side+`"/>`, ind) +
 		r("— ") + `<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>` +
 		`<w:r><w:fldChar w:fldCharType="separate"/></w:r>` + r("1") + `<w:r><w:fldChar w:fldCharType="end"/></w:r>` + r(" —") + `</w:p></w:ftr>`
 }
