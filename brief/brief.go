@@ -523,14 +523,25 @@ func (b *builder) inspectSection() {
 // reading only those marts, numbered after 五、. Nothing is written until then.
 func (b *builder) extensionSections() {}
 
-// 附件: the appraisal ranking of the quarter, by peer group and rank.
+// 附件: the appraisal ranking of the quarter, one table per peer group, by rank.
 func (b *builder) attachment() {
 	l := b.l
 	b.d.pageBreak()
 	b.d.para("Heading1", []string{`<w:ind w:firstLineChars="0" w:firstLine="0"/>`}, run{text: l.s("附件", "Attachment")})
 	b.d.para("Title", nil, run{text: l.s(l.quarterName(b.year, b.q)+"各单位考核排名", "Appraisal ranking, "+l.quarterName(b.year, b.q))})
+	head := []string{l.s("排名", "Rank"), l.s("单位", "Unit"), l.s("得分", "Score"), l.s("等次", "Grade"), l.s("一票否决", "Veto"), l.s("最终等次", "Final grade")}
 	var rows [][]string
-	for _, a := range b.f.ranking {
+	flush := func(group string) {
+		if len(rows) > 0 {
+			b.d.table(l.s(fmt.Sprintf("%s　共%d个单位", l.peerGroup(group), len(rows)), fmt.Sprintf("%s (%d units)", l.peerGroup(group), len(rows))),
+				head, rows, []int{2, 8, 2, 2, 2, 2}, map[int]bool{1: true})
+		}
+		rows = nil
+	}
+	for i, a := range b.f.ranking {
+		if i > 0 && a.group != b.f.ranking[i-1].group {
+			flush(b.f.ranking[i-1].group)
+		}
 		rank := "—"
 		if a.rank.Valid {
 			rank = count(a.rank.Int64)
@@ -539,11 +550,11 @@ func (b *builder) attachment() {
 		if a.veto {
 			veto = l.s("是", "yes")
 		}
-		rows = append(rows, []string{l.peerGroup(a.group), rank, a.name, b.score(a.score), nullStr(a.grade), veto, nullStr(a.finalGrade)})
+		rows = append(rows, []string{rank, a.name, b.score(a.score), nullStr(a.grade), veto, nullStr(a.finalGrade)})
 	}
-	b.d.table("", []string{l.s("同类单位", "Peer group"), l.s("排名", "Rank"), l.s("单位", "Unit"), l.s("得分", "Score"),
-		l.s("等次", "Grade"), l.s("一票否决", "Veto"), l.s("最终等次", "Final grade")},
-		rows, []int{5, 2, 7, 2, 2, 2, 2}, map[int]bool{0: true, 2: true})
+	if n := len(b.f.ranking); n > 0 {
+		flush(b.f.ranking[n-1].group)
+	}
 }
 
 // WriteForQuarterlyReview is the quarterly job's hook: called with the review's own
