@@ -22,6 +22,7 @@ type Config struct {
 	Appraisal  Appraisal    `yaml:"appraisal" json:"appraisal"`
 	Targets    []Target     `yaml:"targets" json:"targets"`
 	Report     Report       `yaml:"report" json:"report"`
+	Brief      Brief        `yaml:"brief" json:"brief"`
 	Jobs       Jobs         `yaml:"jobs" json:"jobs"`
 	Log        LogConfig    `yaml:"log" json:"log"`
 	DuckDB     DuckDB       `yaml:"duckdb" json:"duckdb"`
@@ -212,6 +213,15 @@ type Report struct {
 	Title string `yaml:"title" json:"title"`
 	TopN  int    `yaml:"top_n" json:"top_n"`
 	Xlsx  bool   `yaml:"xlsx" json:"xlsx"`
+}
+
+// Brief configures the quarterly 情况通报 (xinfang brief). Title and DocNumber are
+// patterns: {year} (2026), {q} (3), {quarter} (2026-Q3) and {quarter_zh} (2026年第三季度)
+// are replaced; an empty Issuer or Title takes the report language's default.
+type Brief struct {
+	Issuer    string `yaml:"issuer" json:"issuer"`         // 发文机关, e.g. 省司法厅信访工作办公室
+	Title     string `yaml:"title" json:"title"`           // e.g. 关于{quarter_zh}全省司法行政系统信访工作情况的通报
+	DocNumber string `yaml:"doc_number" json:"doc_number"` // 发文字号, e.g. 信访通〔{year}〕{q}号; empty = none
 }
 
 // Jobs configures the scheduler (cron specs with a seconds field).

@@ -102,3 +102,22 @@ func TestDuckDBSettingsValidated(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestBriefKeys(t *testing.T) {
+	c, err := Parse("b.yaml", []byte("brief:\n  issuer: 省司法厅信访工作办公室\n  title: 关于{quarter_zh}信访工作情况的通报\n  doc_number: 信访通〔{year}〕{q}号\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Brief.Issuer != "省司法厅信访工作办公室" || c.Brief.DocNumber != "信访通〔{year}〕{q}号" {
+		t.Fatalf("got %+v", c.Brief)
+	}
+	_, err = Parse("b.yaml", []byte("language: zh\nbrief:\n  doc_number: 信访通〔{yaer}〕号\n"))
+	var es Errors
+	if !errors.As(err, &es) || len(es) != 1 || es[0].Key != "brief.doc_number" || es[0].Line != 3 || !strings.Contains(es[0].Error(), "{yaer}") {
+		t.Fatalf("got %v", err)
+	}
+	_, err = Parse("b.yaml", []byte("brief:\n  issuer: \"a\\tb\"\n"))
+	if !errors.As(err, &es) || len(es) != 1 || es[0].Key != "brief.issuer" {
+		t.Fatalf("got %v", err)
+	}
+}

@@ -60,6 +60,7 @@ func Default() *Config {
 			{Unit: "*", Metric: "repeat_rate", Op: "<=", Value: 0.10},
 		},
 		Report: Report{Title: "", TopN: 10, Xlsx: true},
+		Brief:  Brief{DocNumber: "信访通〔{year}〕{q}号"},
 		Jobs: Jobs{
 			Nightly:     "0 0 2 * * *",
 			Quarterly:   "0 0 6 1 1,4,7,10 *",

@@ -298,6 +298,7 @@ func (c *Config) Validate() error {
 		}
 	}
 
+	c.validateBrief(add)
 	if c.Report.TopN < 1 {
 		add(c.errAt("report.top_n", "must be 1 or more"))
 	}
@@ -381,4 +382,30 @@ func (c *Config) AsOfDate() time.Time {
 	}
 	now := time.Now().In(loc)
 	return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+}
+
+// briefPlaceholder matches the {name} fields of brief.title and brief.doc_number.
+var briefPlaceholder = regexp.MustCompile(`\{[^{}]*\}`)
+
+// validateBrief checks the 情况通报 title block: printable text of a sensible length,
+// and only the placeholders the brief package fills in.
+func (c *Config) validateBrief(add func(*Error)) {
+	for _, f := range []struct{ key, val string }{
+		{"brief.issuer", c.Brief.Issuer}, {"brief.title", c.Brief.Title}, {"brief.doc_number", c.Brief.DocNumber},
+	} {
+		if n := len([]rune(f.val)); n > 200 {
+			add(c.errAt(f.key, "at most 200 characters, got %d", n))
+		}
+		if strings.IndexFunc(f.val, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
+			add(c.errAt(f.key, "must not contain control characters (line breaks, tabs)"))
+		}
+		if f.key == "brief.issuer" {
+			continue
+		}
+		for _, ph := range briefPlaceholder.FindAllString(f.val, -1) {
+			if !oneOf(ph, []string{"{year}", "{q}", "{quarter}", "{quarter_zh}"}) {
+				add(c.errAt(f.key, "unknown placeholder %s (want {year}, {q}, {quarter} or {quarter_zh})", ph))
+			}
+		}
+	}
 }

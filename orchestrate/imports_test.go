@@ -29,7 +29,8 @@ var allowedImports = map[string][]string{
 	"auth":               {},
 	"alerts":             {"config", "queries", "store"},
 	"jobs":               {"config", "store", "orchestrate", "auth", "alerts"},
-	"orchestrate":        {"config", "store", "archive", "pipeline", "queries", "charts", "alerts"},
+	"orchestrate":        {"config", "store", "archive", "pipeline", "queries", "charts", "alerts", "brief"},
+	"brief":              {"config"},
 }
 
 func TestImportsRunOneWay(t *testing.T) {

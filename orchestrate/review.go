@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/xinfang/xinfang/archive"
+	"github.com/xinfang/xinfang/brief"
 	"github.com/xinfang/xinfang/charts"
 	"github.com/xinfang/xinfang/config"
 	"github.com/xinfang/xinfang/queries"
@@ -26,6 +27,8 @@ type ReviewOptions struct {
 	// Progress receives one line per step (nil = none): a review of a large
 	// database takes minutes and should not look hung.
 	Progress io.Writer
+	// NoBrief leaves out the quarterly 情况通报 (DOCX) otherwise written beside the pages.
+	NoBrief bool
 }
 
 // ReviewResult says what a review archived.
@@ -109,6 +112,12 @@ func Review(ctx context.Context, db *store.DB, cfg *config.Config, opt ReviewOpt
 	say("writing the Parquet snapshot of its marts")
 	if err := snapshotMarts(ctx, rdb, filepath.Join(tmp, archive.MartsDir)); err != nil {
 		return nil, err
+	}
+	if !opt.NoBrief {
+		say("writing the 情况通报")
+		if _, err := brief.Write(ctx, rdb.DB, cfg, opt.Quarter, brief.Options{Dir: tmp}); err != nil {
+			return nil, fmt.Errorf("quarterly review: %w", err)
+		}
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return nil, fmt.Errorf("quarterly review: %w", err)
@@ -237,6 +246,11 @@ func mainTables(ctx context.Context, db *store.DB) ([]string, error) {
 
 // snapshotMarts writes every table of the mart schema (config tables included, so
 // the snapshot says which rules it was scored with) to dir/<table>.parquet.
+// recordLevelStaging are the build's per-record staging tables: one row per petition,
+// not figures a review was drawn from, so they stay out of the archive (which the
+// report server serves).
+var recordLevelStaging = map[string]bool{"records": true, "record_deadlines": true}
+
 func snapshotMarts(ctx context.Context, db *store.DB, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("quarterly review: %w", err)
@@ -259,6 +273,9 @@ func snapshotMarts(ctx context.Context, db *store.DB, dir string) error {
 		return errors.New("quarterly review: no mart tables to snapshot")
 	}
 	for _, n := range names {
+		if recordLevelStaging[n] {
+			continue
+		}
 		p := filepath.Join(dir, n+".parquet")
 		q := `COPY (SELECT * FROM mart."` + n + `") TO ` + sqlQuote(p) + ` (FORMAT parquet)`
 		if _, err := db.ExecContext(ctx, q); err != nil {
