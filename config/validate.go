@@ -6,31 +6,9 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/xinfang/xinfang/spec"
 )
-
-// CanonicalFields lists SPEC §2's fields in order, with whether each is required.
-var CanonicalFields = []struct {
-	Name     string
-	Required bool
-}{
-	{"petition_id", true}, {"received_at", true}, {"unit_id", true},
-	{"petitioner_id", false}, {"matter_id", false}, {"channel", false}, {"category", false},
-	{"headcount", false}, {"source_type", false}, {"feedback_due", false}, {"feedback_at", false},
-	{"accepted_at", false}, {"due_at", false}, {"extension_days", false}, {"closed_at", false},
-	{"justified", false}, {"satisfaction", false}, {"followup_at", false},
-	{"listed_supervision", false}, {"leader_owner", false}, {"handler_id", false},
-	{"mass_incident", false}, {"traced_fault", false}, {"updated_at", false},
-}
-
-// IsCanonicalField reports whether name is a SPEC §2 field.
-func IsCanonicalField(name string) bool {
-	for _, f := range CanonicalFields {
-		if f.Name == name {
-			return true
-		}
-	}
-	return false
-}
 
 var (
 	sourceKinds   = []string{"synthetic", "csv", "tsv", "xlsx", "jsonl", "parquet", "postgres"}
@@ -120,7 +98,7 @@ func (c *Config) Validate() error {
 			}
 		}
 		if s.Kind != "synthetic" && s.Kind != "" {
-			for _, req := range []string{"petition_id", "received_at", "unit_id"} {
+			for _, req := range spec.RequiredFields() {
 				fm, ok := s.Mapping.Fields[req]
 				if !ok || (fm.Column == "" && len(fm.Columns) == 0 && fm.Const == "") {
 					// An identity mapping is allowed: canonical CSVs need no mapping at all.
@@ -138,7 +116,7 @@ func (c *Config) Validate() error {
 		for _, f := range fields {
 			fm := s.Mapping.Fields[f]
 			fk := k + ".mapping.fields." + f
-			if !IsCanonicalField(f) {
+			if !spec.IsField(f) {
 				add(c.errAt(fk, "not a canonical field (see SPEC §2)"))
 				continue
 			}
@@ -157,12 +135,12 @@ func (c *Config) Validate() error {
 			}
 		}
 		for f := range s.Mapping.Values {
-			if !IsCanonicalField(f) {
+			if !spec.IsField(f) {
 				add(c.errAt(k+".mapping.values."+f, "not a canonical field"))
 			}
 		}
 		for _, f := range s.Mapping.Personal {
-			if !IsCanonicalField(f) {
+			if !spec.IsField(f) {
 				add(c.errAt(k+".mapping.personal", "%q is not a canonical field", f))
 			}
 		}
