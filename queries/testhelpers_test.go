@@ -31,7 +31,6 @@ import (
 // allFields are the optional canonical fields (SPEC §2); an undeclared source maps them all.
 var allFields = spec.OptionalFields()
 
-
 // U is a unit row; Level and Sector default to "city" and "bureau".
 type U struct {
 	ID, Name, Parent, Level, Sector string
