@@ -2,6 +2,8 @@ package charts
 
 import (
 	"strconv"
+
+	"github.com/xinfang/xinfang/spec"
 )
 
 // vetoReason says why a rule triggered: metric op threshold (actual value).
@@ -267,8 +269,9 @@ func (s *site) targetsTable(from string, rows []row, name string) *table {
 			st.Class = "bad"
 		}
 		m := r.str("metric")
+		reg, _ := spec.MetricByID(m)
 		val := func(k string) cell {
-			if m == "volume_change_pct" {
+			if reg.Unit == spec.Percent {
 				if k == "target" {
 					return cell{Text: r.str("op") + " " + signedPtr(r.f(k), 1) + "%", Sort: sortKey(r.f(k))}
 				}

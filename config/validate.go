@@ -13,10 +13,10 @@ import (
 var (
 	sourceKinds   = []string{"synthetic", "csv", "tsv", "xlsx", "jsonl", "parquet", "postgres"}
 	encodings     = []string{"", "auto", "utf-8", "utf8", "gb18030", "gbk"}
-	vetoMetrics   = []string{"justified_complaints", "mass_incident", "traced_fault"}
+	vetoMetrics   = spec.VetoMetrics()
 	ops           = []string{">=", ">", "<=", "<", "="}
-	indicatorIDs  = []string{"on_time_rate", "acceptance_rate", "repeat_rate", "first_contact_rate", "feedback_rate", "followup_rate", "satisfaction_rate", "yoy_pct", "not_ceased_rate", "repeat_petitioner_rate"}
-	targetMetrics = []string{"volume_change_pct", "on_time_rate", "acceptance_rate", "repeat_rate", "repeat_petitioner_rate", "first_contact_rate", "feedback_rate", "followup_rate", "satisfaction_rate", "not_ceased_rate"}
+	indicatorIDs  = spec.IndicatorIDs()
+	targetMetrics = spec.TargetMetrics()
 )
 
 func oneOf(v string, set []string) bool {
@@ -245,7 +245,7 @@ func (c *Config) Validate() error {
 		if t.Op != "<=" && t.Op != ">=" {
 			add(c.errAt(k+".op", "want <= (ceiling) or >= (floor), got %q", t.Op))
 		}
-		if t.Metric != "volume_change_pct" && (t.Value < 0 || t.Value > 1) {
+		if m, ok := spec.MetricByID(t.Metric); ok && m.Unit == spec.Rate && (t.Value < 0 || t.Value > 1) {
 			add(c.errAt(k+".value", "a rate target is a fraction in [0, 1], got %v", t.Value))
 		}
 	}
