@@ -23,7 +23,6 @@ var messages = withMetricLabels(map[string][2]string{
 	"asof":           {"数据截至", "As of"},
 	"generated":      {"生成于", "Generated"},
 	"footer":         {"离线报告：所有资源随报告提供，不访问网络。信访人以假名（密钥哈希）显示。", "Offline report: every asset ships with it; no network access. Petitioners appear only as pseudonyms (keyed hashes)."},
-	"not_computed":   {"尚未计算", "not computed"},
 	"not_tracked":    {"未跟踪", "not tracked"},
 	"none":           {"无", "none"},
 	"empty":          {"无记录", "no rows"},

@@ -1,7 +1,6 @@
 package charts
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -18,32 +17,21 @@ type data struct {
 	volCur     map[string]map[string]row // unit (own; ALL) -> period -> volume row
 	trend      map[string]row            // unit (own; ALL) -> trend row
 	trendIncl  map[string]row            // unit incl. descendants -> trend row
-	trendErr   error
-	volErr     error
 	year       map[string]map[string]row // table -> unit -> row for the as-of year (own; ALL)
-	yearErr    map[string]error
-	monthAll   map[string][]row // table -> ALL monthly rows
+	monthAll   map[string][]row          // table -> ALL monthly rows
 	apRows     []row
-	apErr      error
 	apInd      map[string][]row // unit -> indicators of apPeriod
-	apIndErr   error
 	overdue    map[string][]row
 	overdueAll []row
-	overdueErr error
 	dueSoon    map[string][]row
 	dueSoonAll []row
-	dueSoonErr error
 	veto       []row
-	vetoErr    error
 	vetoByUnit map[string][]row
 	openListed map[string][]row
 	openLeader map[string][]row
-	openErr    error
 	repeaters  map[string][]row
 	notCeased  map[string][]row
-	recErr     error
 	targets    []row
-	targetsErr error
 }
 
 // byUnit groups rows by unit_id.
@@ -58,16 +46,15 @@ func byUnit(rows []row) map[string][]row {
 var yearTables = []string{"volume", "repeat", "closure", "timeliness", "acceptance", "feedback", "supervision"}
 
 func (s *site) load() (*data, error) {
-	d := &data{yearErr: map[string]error{}, year: map[string]map[string]row{}, monthAll: map[string][]row{}}
-	var err error
+	d := &data{year: map[string]map[string]row{}, monthAll: map[string][]row{}}
+
 	key := []string{"unit_id", "rollup", "period_type", "period"}
 	// Monthly volume of every unit, both rollups: trends, heatmap and unit pages.
 	rows, err := s.src.query("mart.volume", append(key, "petitions"),
 		`SELECT unit_id, rollup, period, petitions, yoy_pct FROM mart.volume WHERE period_type = 'month' ORDER BY period`)
-	if err := fatal(err); err != nil {
+	if err != nil {
 		return nil, err
 	}
-	d.volErr = err
 	d.volMonth = map[string]map[bool][]row{}
 	seen := map[string]bool{}
 	for _, r := range rows {
@@ -84,7 +71,7 @@ func (s *site) load() (*data, error) {
 	sort.Strings(d.months)
 	rows, err = s.src.query("mart.volume", append(key, "petitions", "yoy_pct", "pop_pct"),
 		`SELECT * FROM mart.volume WHERE NOT rollup OR unit_id = 'ALL'`)
-	if err := fatal(err); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	d.volCur = map[string]map[string]row{}
@@ -95,9 +82,9 @@ func (s *site) load() (*data, error) {
 		}
 		d.volCur[u][r.str("period")] = r
 	}
-	rows, d.trendErr = s.src.query("mart.trend", []string{"unit_id", "rollup", "label", "mk_z", "sens_slope", "months", "ttm", "prev_ttm", "ttm_change_pct"},
+	rows, err = s.src.query("mart.trend", []string{"unit_id", "rollup", "label", "mk_z", "sens_slope", "months", "ttm", "prev_ttm", "ttm_change_pct"},
 		`SELECT * FROM mart.trend`)
-	if err := fatal(d.trendErr); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	d.trend, d.trendIncl = map[string]row{}, map[string]row{}
@@ -112,47 +99,46 @@ func (s *site) load() (*data, error) {
 	for _, t := range yearTables {
 		rows, err := s.src.query("mart."+t, key,
 			`SELECT * FROM mart.`+t+` WHERE period_type = 'year' AND period = ? AND (NOT rollup OR unit_id = 'ALL')`, s.year)
-		if err := fatal(err); err != nil {
+		if err != nil {
 			return nil, err
 		}
-		d.yearErr[t] = err
 		d.year[t] = map[string]row{}
 		for _, r := range rows {
 			d.year[t][r.str("unit_id")] = r
 		}
 		rows, err = s.src.query("mart."+t, key,
 			`SELECT * FROM mart.`+t+` WHERE period_type = 'month' AND unit_id = 'ALL' ORDER BY period`)
-		if err := fatal(err); err != nil {
+		if err != nil {
 			return nil, err
 		}
 		d.monthAll[t] = rows
 	}
-	d.apRows, d.apErr = s.src.query("mart.appraisal", []string{"unit_id", "period_type", "period", "peer_group", "score", "grade", "final_grade", "rank"},
+	d.apRows, err = s.src.query("mart.appraisal", []string{"unit_id", "period_type", "period", "peer_group", "score", "grade", "final_grade", "rank"},
 		`SELECT * FROM mart.appraisal WHERE period_type = 'quarter' AND period = ? AND NOT rollup ORDER BY peer_group, rank NULLS LAST, unit_id`, s.apPeriod)
-	if err := fatal(d.apErr); err != nil {
+	if err != nil {
 		return nil, err
 	}
-	rows, d.apIndErr = s.src.query("mart.appraisal_indicators", []string{"unit_id", "period_type", "period", "indicator", "value", "available", "weight", "points"},
+	rows, err = s.src.query("mart.appraisal_indicators", []string{"unit_id", "period_type", "period", "indicator", "value", "available", "weight", "points"},
 		`SELECT * FROM mart.appraisal_indicators WHERE period_type = 'quarter' AND period = ? AND NOT rollup`, s.apPeriod)
-	if err := fatal(d.apIndErr); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	d.apInd = byUnit(rows)
-	d.overdueAll, d.overdueErr = s.src.query("mart.open_overdue", []string{"unit_id", "petition_id", "received_date", "handle_deadline", "days_overdue"},
+	d.overdueAll, err = s.src.query("mart.open_overdue", []string{"unit_id", "petition_id", "received_date", "handle_deadline", "days_overdue"},
 		`SELECT * FROM mart.open_overdue ORDER BY days_overdue DESC, unit_id, petition_id`)
-	if err := fatal(d.overdueErr); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	d.overdue = byUnit(d.overdueAll)
-	d.dueSoonAll, d.dueSoonErr = s.src.query("mart.due_soon", []string{"unit_id", "petition_id", "received_date", "handle_deadline", "days_left"},
+	d.dueSoonAll, err = s.src.query("mart.due_soon", []string{"unit_id", "petition_id", "received_date", "handle_deadline", "days_left"},
 		`SELECT * FROM mart.due_soon ORDER BY days_left, unit_id, petition_id`)
-	if err := fatal(d.dueSoonErr); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	d.dueSoon = byUnit(d.dueSoonAll)
-	d.veto, d.vetoErr = s.src.query("mart.veto", []string{"scope", "subject_id", "year", "rule_id", "metric", "op", "value", "threshold", "triggered"},
+	d.veto, err = s.src.query("mart.veto", []string{"scope", "subject_id", "year", "rule_id", "metric", "op", "value", "threshold", "triggered"},
 		`SELECT * FROM mart.veto ORDER BY year DESC, triggered DESC, scope, subject_id, rule_id`)
-	if err := fatal(d.vetoErr); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	d.vetoByUnit = map[string][]row{}
@@ -162,12 +148,15 @@ func (s *site) load() (*data, error) {
 		}
 	}
 	// Open listed-supervision and leader-owned matters: exception lists for inspectors.
-	rows, d.openErr = s.src.query("mart.record_deadlines", []string{"unit_id", "petition_id", "received_date", "handle_deadline", "closed_date", "listed_supervision", "leader_owner", "t_closed_at"},
-		`SELECT unit_id, source, petition_id, received_date, handle_deadline, listed_supervision, leader_owner, petitioner_id
-		 FROM mart.record_deadlines
-		 WHERE t_closed_at AND closed_date IS NULL AND (listed_supervision OR leader_owner IS NOT NULL)
-		 ORDER BY handle_deadline, petition_id`)
-	if err := fatal(d.openErr); err != nil {
+	// mart.record_deadlines has the deadlines, mart.records the supervision fields and
+	// the pseudonym (asking record_deadlines for them once emptied these lists).
+	rows, err = s.src.query("mart.record_deadlines", []string{"unit_id", "source", "petition_id", "received_date", "handle_deadline", "closed_date", "t_closed_at"},
+		`SELECT d.unit_id, d.source, d.petition_id, d.received_date, d.handle_deadline, r.listed_supervision, r.leader_owner, r.petitioner_id
+		 FROM mart.record_deadlines d
+		 JOIN mart.records r ON r.source = d.source AND r.petition_id = d.petition_id
+		 WHERE d.t_closed_at AND d.closed_date IS NULL AND (r.listed_supervision OR r.leader_owner IS NOT NULL)
+		 ORDER BY d.handle_deadline, d.petition_id`)
+	if err != nil {
 		return nil, err
 	}
 	d.openListed, d.openLeader = map[string][]row{}, map[string][]row{}
@@ -180,12 +169,12 @@ func (s *site) load() (*data, error) {
 		}
 	}
 	// Repeat petitioners and not-ceased closures of the last 12 months, by pseudonym.
-	rows, d.recErr = s.src.query("mart.records", []string{"unit_id", "petitioner_id", "is_repeat", "received_date"},
+	rows, err = s.src.query("mart.records", []string{"unit_id", "petitioner_id", "is_repeat", "received_date"},
 		`SELECT unit_id, petitioner_id, count(*) AS repeats, max(received_date) AS last_received
 		 FROM mart.records
 		 WHERE is_repeat AND petitioner_id IS NOT NULL AND received_date > CAST(? AS DATE) - INTERVAL 12 MONTH
 		 GROUP BY unit_id, petitioner_id ORDER BY repeats DESC, last_received DESC`, s.asOf.Format("2006-01-02"))
-	if err := fatal(d.recErr); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	d.repeaters = byUnit(rows)
@@ -194,28 +183,16 @@ func (s *site) load() (*data, error) {
 		 FROM mart.records
 		 WHERE not_ceased AND closed_date > CAST(? AS DATE) - INTERVAL 12 MONTH
 		 ORDER BY closed_date DESC, petition_id`, s.asOf.Format("2006-01-02"))
-	if err := fatal(err); err != nil {
+	if err != nil {
 		return nil, err
 	}
-	if d.recErr == nil {
-		d.recErr = err
-	}
 	d.notCeased = byUnit(rows)
-	d.targets, d.targetsErr = s.src.query("mart.targets", []string{"unit_id", "rollup", "year", "metric", "op", "target", "actual_ytd", "projected", "status"},
+	d.targets, err = s.src.query("mart.targets", []string{"unit_id", "rollup", "year", "metric", "op", "target", "actual_ytd", "projected", "status"},
 		`SELECT * FROM mart.targets WHERE year = ? ORDER BY unit_id = 'ALL' DESC, unit_id, metric`, s.yearInt())
-	if err := fatal(d.targetsErr); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	return d, nil
-}
-
-// fatal passes through only errors that must stop the report (a cancelled context,
-// a broken connection); "not computed" sections are not fatal.
-func fatal(err error) error {
-	if err == nil || errors.Is(err, errNotComputed) {
-		return nil
-	}
-	return err
 }
 
 func (s *site) yearInt() int {

@@ -43,18 +43,10 @@ func (s *site) vetoPage(d *data) *page {
 		}
 	}
 	sec := &section{Title: s.c.T("veto.triggered")}
-	if d.vetoErr != nil {
-		sec.Missing = s.c.T("not_computed")
-	} else {
-		sec.Tables = append(sec.Tables, s.vetoTable(p.Path, trig, "veto_triggered"))
-	}
+	sec.Tables = append(sec.Tables, s.vetoTable(p.Path, trig, "veto_triggered"))
 	p.Sections = append(p.Sections, sec)
 	all := &section{Title: s.c.T("veto.all") + " " + s.year}
-	if d.vetoErr != nil {
-		all.Missing = s.c.T("not_computed")
-	} else {
-		all.Tables = append(all.Tables, s.vetoTable(p.Path, cur, "veto_"+s.year))
-	}
+	all.Tables = append(all.Tables, s.vetoTable(p.Path, cur, "veto_"+s.year))
 	p.Sections = append(p.Sections, all)
 	return p
 }
@@ -120,8 +112,8 @@ func (s *site) appraisalPage(d *data) (*page, error) {
 	if s.cfg.Report.Xlsx {
 		sec.Links = append(sec.Links, link{Href: "appraisal.xlsx", Label: s.c.T("xlsx")})
 	}
-	if d.apErr != nil || s.apPeriod == "" {
-		sec.Missing = s.c.T("not_computed")
+	if s.apPeriod == "" {
+		sec.Missing = s.c.T("empty")
 	} else {
 		sec.Tables = append(sec.Tables, s.rankingTable(p.Path, d.apRows, "ranking_"+s.apPeriod))
 		// Grade distribution.
@@ -145,8 +137,8 @@ func (s *site) appraisalPage(d *data) (*page, error) {
 	}
 	p.Sections = append(p.Sections, sec)
 	grid := &section{Title: s.c.T("ap.grid") + " " + s.apPeriod, Note: s.c.T("ap.grid_note")}
-	if d.apIndErr != nil || s.apPeriod == "" {
-		grid.Missing = s.c.T("not_computed")
+	if s.apPeriod == "" {
+		grid.Missing = s.c.T("empty")
 	} else {
 		grid.Tables = append(grid.Tables, s.ragTable(p.Path, d))
 	}
@@ -188,11 +180,7 @@ func (s *site) targetsPage(d *data) (*page, error) {
 	if s.cfg.Report.Xlsx {
 		sec.Links = append(sec.Links, link{Href: "appraisal.xlsx", Label: s.c.T("xlsx")})
 	}
-	if d.targetsErr != nil {
-		sec.Missing = s.c.T("not_computed")
-	} else {
-		sec.Tables = append(sec.Tables, s.targetsTable(p.Path, d.targets, "targets_"+s.year))
-	}
+	sec.Tables = append(sec.Tables, s.targetsTable(p.Path, d.targets, "targets_"+s.year))
 	p.Sections = append(p.Sections, sec)
 
 	// Cumulative volume this year vs last year, with the projected year end.
@@ -238,12 +226,10 @@ func (s *site) targetsPage(d *data) (*page, error) {
 	bt := &section{Title: s.c.T("tg.backtest")}
 	rows, err := s.src.query("mart.targets_backtest", []string{"unit_id", "rollup", "metric", "year", "ytd", "projected", "actual", "error_pct"},
 		`SELECT * FROM mart.targets_backtest WHERE unit_id = 'ALL' ORDER BY metric, year`)
-	if err := fatal(err); err != nil {
+	if err != nil {
 		return nil, err
 	}
-	if err != nil {
-		bt.Missing = s.c.T("not_computed")
-	} else {
+	{
 		t := &table{CSVName: "backtest", Cols: s.cols("unit", "metric", "year", "ytd", "projected", "actual", "error_pct"), Empty: s.c.T("empty")}
 		for _, r := range rows {
 			t.Rows = append(t.Rows, []cell{s.unitCell(p.Path, r.str("unit_id")), textCell(s.c.V(r.str("metric"))), textCell(r.str("year")),
@@ -252,7 +238,11 @@ func (s *site) targetsPage(d *data) (*page, error) {
 		bt.Tables = append(bt.Tables, t)
 	}
 	p.Sections = append(p.Sections, bt)
-	p.Sections = append(p.Sections, s.quantileSection())
+	qs, err := s.quantileSection()
+	if err != nil {
+		return nil, err
+	}
+	p.Sections = append(p.Sections, qs)
 	return p, nil
 }
 
@@ -290,15 +280,14 @@ func (s *site) targetsTable(from string, rows []row, name string) *table {
 
 // quantileSection gives planners the spread of this year's results within each peer
 // group (same sector and level), as computed in mart.peer_quantiles.
-func (s *site) quantileSection() *section {
+func (s *site) quantileSection() (*section, error) {
 	sec := &section{Title: s.c.T("tg.quantiles")}
 	t := &table{CSVName: "peer_quantiles", Cols: s.cols("peer_group", "metric", "n", "p25", "p50", "p75"), Empty: s.c.T("empty")}
 	rows, err := s.src.query("mart.peer_quantiles", []string{"peer_group", "period", "metric", "n", "p25", "p50", "p75"},
 		`SELECT peer_group, metric, n, p25, p50, p75 FROM mart.peer_quantiles
 		 WHERE period_type = 'year' AND period = ? ORDER BY peer_group, metric`, s.year)
 	if err != nil {
-		// The table stays (empty) so the workbook keeps its sheet.
-		sec.Missing = s.c.T("not_computed")
+		return nil, err
 	}
 	q := func(r row, col string) cell {
 		v := r.f(col)
@@ -310,7 +299,7 @@ func (s *site) quantileSection() *section {
 			{Text: n, Class: "num", Sort: n}, q(r, "p25"), q(r, "p50"), q(r, "p75")})
 	}
 	sec.Tables = append(sec.Tables, t)
-	return sec
+	return sec, nil
 }
 
 func (s *site) qualityPage() (*page, error) {
@@ -350,12 +339,10 @@ func (s *site) qualityPage() (*page, error) {
 	for _, x := range qs {
 		sec := &section{Title: s.c.T(x.title)}
 		rows, err := s.src.query(x.table, x.need, x.sql)
-		if err := fatal(err); err != nil {
+		if err != nil {
 			return nil, err
 		}
-		if err != nil {
-			sec.Missing = s.c.T("not_computed")
-		} else {
+		{
 			t := &table{CSVName: x.table, Cols: s.cols(x.cols...), Empty: s.c.T("empty")}
 			for _, r := range rows {
 				t.Rows = append(t.Rows, x.cells(r))

@@ -1,6 +1,7 @@
 package charts
 
 import (
+	"errors"
 	"sort"
 	"strconv"
 	"strings"
@@ -8,7 +9,7 @@ import (
 
 // reviewSections lead the archived quarterly review with what leadership acts on:
 // the trend verdict, the veto list, commendation candidates and inspection priorities.
-func (s *site) reviewSections(d *data) []*section {
+func (s *site) reviewSections(d *data) ([]*section, error) {
 	head := &section{Title: s.sprintf("qr.title", s.review), Intro: s.sprintf("qr.intro", s.asOf.Format("2006-01-02"))}
 	r, ok := d.volCur["ALL"][s.review]
 	head.Cards = append(head.Cards, s.kpiCard(s.c.T("ov.quarter")+" "+s.review, r, ok))
@@ -18,18 +19,18 @@ func (s *site) reviewSections(d *data) []*section {
 	head.Cards = append(head.Cards, s.trendCard(s.c.T("qr.verdict"), tr, okt))
 
 	veto := &section{Title: s.c.T("veto.triggered") + " " + s.year}
-	if d.vetoErr != nil {
-		veto.Missing = s.c.T("not_computed")
-	} else {
-		var rows []row
-		for _, r := range d.veto {
-			if r.b("triggered") && r.str("year") == s.year {
-				rows = append(rows, r)
-			}
+	var rows []row
+	for _, r := range d.veto {
+		if r.b("triggered") && r.str("year") == s.year {
+			rows = append(rows, r)
 		}
-		veto.Tables = append(veto.Tables, s.vetoTable("index.html", rows, "veto_"+s.year))
 	}
-	return []*section{head, veto, s.commendSection(d), s.inspectSection(d)}
+	veto.Tables = append(veto.Tables, s.vetoTable("index.html", rows, "veto_"+s.year))
+	insp, err := s.inspectSection(d)
+	if err != nil {
+		return nil, err
+	}
+	return []*section{head, veto, s.commendSection(d), insp}, nil
 }
 
 // commendationCandidates are, per peer group, the highest-scoring units that no veto
@@ -66,10 +67,6 @@ func eligible(r row) bool {
 
 func (s *site) commendSection(d *data) *section {
 	sec := &section{Title: s.c.T("qr.commend") + " " + s.apPeriod}
-	if d.apErr != nil {
-		sec.Missing = s.c.T("not_computed")
-		return sec
-	}
 	sec.Tables = append(sec.Tables, s.rankingTable("index.html", commendationCandidates(d.apRows), "commendation_"+s.apPeriod))
 	return sec
 }
@@ -85,16 +82,15 @@ type inspectRow struct {
 	why                []string
 }
 
-func (s *site) inspectSection(d *data) *section {
+func (s *site) inspectSection(d *data) (*section, error) {
 	sec := &section{Title: s.c.T("qr.inspect") + " " + s.review}
 	minN := float64(s.cfg.Appraisal.MinN)
 	tl, err1 := s.src.query("mart.timeliness", []string{"unit_id", "on_time_rate", "due"},
 		`SELECT unit_id, on_time_rate, due FROM mart.timeliness WHERE period_type = 'quarter' AND period = ? AND NOT rollup`, s.review)
 	rp, err2 := s.src.query("mart.repeat", []string{"unit_id", "repeat_rate", "petitions"},
 		`SELECT unit_id, repeat_rate, petitions FROM mart.repeat WHERE period_type = 'quarter' AND period = ? AND NOT rollup`, s.review)
-	if err1 != nil || err2 != nil || d.trendErr != nil {
-		sec.Missing = s.c.T("not_computed")
-		return sec
+	if err := errors.Join(err1, err2); err != nil {
+		return nil, err
 	}
 	onTime, repeat := map[string]*float64{}, map[string]*float64{}
 	var ot, rr []float64
@@ -158,7 +154,7 @@ func (s *site) inspectSection(d *data) *section {
 			s.countCell(x.trend, "ttm"), s.pctCell(x.trend, "ttm_change_pct", true), rate(x.onTime), rate(x.repeatRate), textCell(strings.Join(x.why, "；"))})
 	}
 	sec.Tables = append(sec.Tables, t)
-	return sec
+	return sec, nil
 }
 
 func pctText(v float64) string {

@@ -11,7 +11,7 @@ import (
 // volume a fall is good (SPEC §1: 总量持续下降).
 func (s *site) kpiCard(label string, r row, ok bool) card {
 	if !ok {
-		return card{Label: label, Value: s.c.T("not_computed")}
+		return card{Label: label, Value: "-"}
 	}
 	c := card{Label: label, Value: fmtInt(r.i("petitions"))}
 	sub := []string{s.c.T("col.petitions")}
@@ -58,7 +58,7 @@ func (s *site) deltaOf(label string, p *float64, lowerGood bool) delta {
 // trendCard states the verdict with Z and Sen's slope shown annualised.
 func (s *site) trendCard(label string, r row, ok bool) card {
 	if !ok {
-		return card{Label: label, Value: s.c.T("not_computed")}
+		return card{Label: label, Value: "-"}
 	}
 	v := r.str("label")
 	slope := r.f("sens_slope_annual")
@@ -91,20 +91,28 @@ func (c catalogue) V2(v string) string {
 	return c.V(v)
 }
 
-func (s *site) indexPage(d *data, outDir string) *page {
+func (s *site) indexPage(d *data, outDir string) (*page, error) {
 	p := &page{Path: "index.html", Title: s.siteTitle(), NavKey: "nav.index"}
 	fresh := &section{Title: s.c.T("idx.freshness")}
 	fresh.Cards = append(fresh.Cards, card{Label: s.c.T("idx.asof"), Value: s.asOf.Format("2006-01-02")})
-	if rows, err := s.src.query("ingest_batches", []string{"finished_at", "status"},
-		`SELECT max(finished_at) AS t FROM ingest_batches WHERE status = 'ok'`); err == nil && len(rows) > 0 {
+	rows, err := s.src.query("ingest_batches", []string{"finished_at", "status"},
+		`SELECT max(finished_at) AS t FROM ingest_batches WHERE status = 'ok'`)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) > 0 {
 		v := "-"
 		if t, ok := rows[0]["t"]; ok && t != nil {
 			v = formatTime(t)
 		}
 		fresh.Cards = append(fresh.Cards, card{Label: s.c.T("idx.last_batch"), Value: v})
 	}
-	if rows, err := s.src.query("petitions", []string{"received_date"},
-		`SELECT max(received_date) AS d, count(*) AS n FROM petitions WHERE received_date <= CAST(? AS DATE)`, s.asOf.Format("2006-01-02")); err == nil && len(rows) > 0 {
+	rows, err = s.src.query("petitions", []string{"received_date"},
+		`SELECT max(received_date) AS d, count(*) AS n FROM petitions WHERE received_date <= CAST(? AS DATE)`, s.asOf.Format("2006-01-02"))
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) > 0 {
 		fresh.Cards = append(fresh.Cards, card{Label: s.c.T("idx.last_record"), Value: orDash(rows[0].str("d"))},
 			card{Label: s.c.T("idx.records"), Value: fmtInt(rows[0].i("n"))})
 	}
@@ -112,7 +120,11 @@ func (s *site) indexPage(d *data, outDir string) *page {
 		card{Label: s.c.T("idx.generated"), Value: s.now.Format("2006-01-02 15:04")})
 	p.Sections = append(p.Sections, fresh)
 	if s.review != "" {
-		p.Sections = append(p.Sections, s.reviewSections(d)...)
+		rs, err := s.reviewSections(d)
+		if err != nil {
+			return nil, err
+		}
+		p.Sections = append(p.Sections, rs...)
 	}
 	nav := &section{Title: s.c.T("idx.pages")}
 	for _, n := range navOrder[1:] {
@@ -145,7 +157,7 @@ func (s *site) indexPage(d *data, outDir string) *page {
 		t.Rows = append(t.Rows, []cell{s.unitCell(p.Path, id), textCell(id), textCell(s.c.V(u.Sector)), textCell(s.c.V(u.Level)), par})
 	}
 	p.Sections = append(p.Sections, &section{Tables: []*table{t}})
-	return p
+	return p, nil
 }
 
 func orDash(s string) string {
@@ -174,9 +186,6 @@ func (s *site) overviewPage(d *data) (*page, error) {
 	}
 	tr, ok := d.trend["ALL"]
 	kpi.Cards = append(kpi.Cards, s.trendCard(s.c.T("ov.trend"), tr, ok))
-	if d.volErr != nil {
-		kpi.Missing = s.c.T("not_computed")
-	}
 	p.Sections = append(p.Sections, kpi)
 
 	// Monthly volume, 12-month moving average and the target line.
@@ -193,7 +202,7 @@ func (s *site) overviewPage(d *data) (*page, error) {
 		}
 		ch.Charts = append(ch.Charts, b)
 	} else {
-		ch.Missing = s.c.T("not_computed")
+		ch.Missing = s.c.T("empty")
 	}
 	p.Sections = append(p.Sections, ch)
 
@@ -205,7 +214,7 @@ func (s *site) overviewPage(d *data) (*page, error) {
 		{"closure", "followup_rate", "closed"}, {"closure", "satisfaction_rate", "rated"}, {"closure", "not_ceased_rate", "closed"},
 	} {
 		r, ok := d.year[k.table]["ALL"]
-		v := s.c.T("not_computed")
+		v := "-"
 		if ok {
 			v = s.rateCell(r, k.col, k.denom).Text
 		}
@@ -218,12 +227,10 @@ func (s *site) overviewPage(d *data) (*page, error) {
 		sec := &section{Title: s.c.T(b.title)}
 		rows, err := s.src.query(b.table, []string{"unit_id", "period", b.key, "petitions"},
 			`SELECT `+b.key+` AS k, petitions FROM `+b.table+` WHERE unit_id = 'ALL' AND period_type = 'year' AND period = ? ORDER BY petitions DESC`, s.year)
-		if err := fatal(err); err != nil {
+		if err != nil {
 			return nil, err
 		}
-		if err != nil {
-			sec.Missing = s.c.T("not_computed")
-		} else {
+		{
 			var labels []string
 			var vals []*float64
 			t := &table{CSVName: b.key, Cols: s.cols(b.key, "petitions"), Empty: s.c.T("empty")}
@@ -313,7 +320,7 @@ func (s *site) trendsPage(d *data) (*page, error) {
 		}
 		hm.Charts = append(hm.Charts, b)
 	} else {
-		hm.Missing = s.c.T("not_computed")
+		hm.Missing = s.c.T("empty")
 	}
 	p.Sections = append(p.Sections, hm)
 
@@ -340,9 +347,7 @@ func (s *site) trendsPage(d *data) (*page, error) {
 		name string
 	}{{"tr.risers", head(ranked, topN), "risers"}, {"tr.decliners", head(reverse(ranked), topN), "decliners"}} {
 		sec := &section{Title: s.c.T(side.key), Note: s.c.T("tr.note")}
-		if d.trendErr != nil {
-			sec.Missing = s.c.T("not_computed")
-		} else if len(side.ids) > 0 {
+		if len(side.ids) > 0 {
 			labels, links := s.chartLabels(p.Path, side.ids)
 			var z []*float64
 			for _, id := range side.ids {
@@ -369,11 +374,7 @@ func (s *site) trendsPage(d *data) (*page, error) {
 			every = append(every, id)
 		}
 	}
-	if d.trendErr != nil {
-		all.Missing = s.c.T("not_computed")
-	} else {
-		all.Tables = append(all.Tables, s.trendTable(p.Path, d, every, "trends"))
-	}
+	all.Tables = append(all.Tables, s.trendTable(p.Path, d, every, "trends"))
 	p.Sections = append(p.Sections, all)
 	return p, nil
 }
@@ -408,8 +409,8 @@ func (s *site) trendTable(from string, d *data, ids []string, name string) *tabl
 }
 
 // monthlyRateChart draws one or more ALL-unit monthly rates as percentages.
-// monthlyRateSection is a section holding one monthly rate chart, or "not computed"
-// when none of its mart tables exist yet.
+// monthlyRateSection is a section holding one monthly rate chart ("no rows" when
+// its marts have no monthly rows).
 func (s *site) monthlyRateSection(title, id string, d *data, lines ...[2]string) (*section, error) {
 	sec := &section{Title: title}
 	b, ok, err := s.monthlyRateChart(id, d, lines...)
@@ -419,7 +420,7 @@ func (s *site) monthlyRateSection(title, id string, d *data, lines ...[2]string)
 	if ok {
 		sec.Charts = append(sec.Charts, b)
 	} else {
-		sec.Missing = s.c.T("not_computed")
+		sec.Missing = s.c.T("empty")
 	}
 	return sec, nil
 }
@@ -482,15 +483,6 @@ func (s *site) unitYearTable(from string, d *data, name string, specs []colSpec)
 
 type colSpec struct{ table, col, kind, denom string }
 
-func (s *site) missingTables(d *data, tables ...string) string {
-	for _, t := range tables {
-		if d.yearErr[t] != nil {
-			return s.c.T("not_computed") + ": mart." + t
-		}
-	}
-	return ""
-}
-
 func (s *site) repeatPage(d *data) (*page, error) {
 	p := &page{Path: "repeat.html", Title: s.c.T("nav.repeat"), NavKey: "nav.repeat"}
 	sec, err := s.monthlyRateSection(s.c.T("rp.monthly"), "rp-monthly", d, [2]string{"repeat", "repeat_rate"}, [2]string{"closure", "not_ceased_rate"}, [2]string{"closure", "first_contact_rate"})
@@ -499,7 +491,7 @@ func (s *site) repeatPage(d *data) (*page, error) {
 	}
 	sec.Note = s.c.T("rp.censor")
 	p.Sections = append(p.Sections, sec)
-	units := &section{Title: s.c.T("rp.units") + " " + s.year, Missing: s.missingTables(d, "repeat", "closure")}
+	units := &section{Title: s.c.T("rp.units") + " " + s.year}
 	units.Tables = append(units.Tables, s.unitYearTable(p.Path, d, "repeat", []colSpec{
 		{"repeat", "petitions", "", ""}, {"repeat", "repeat_petitions", "", ""}, {"repeat", "repeat_rate", "rate", "petitions"},
 		{"repeat", "repeat_petitioners", "", ""}, {"repeat", "repeat_petitioner_rate", "rate", "petitioners"},
@@ -518,25 +510,21 @@ func (s *site) timelinessPage(d *data) (*page, error) {
 		return nil, err
 	}
 	p.Sections = append(p.Sections, sec)
-	units := &section{Title: s.c.T("tl.units") + " " + s.year, Missing: s.missingTables(d, "timeliness")}
+	units := &section{Title: s.c.T("tl.units") + " " + s.year}
 	units.Tables = append(units.Tables, s.unitYearTable(p.Path, d, "timeliness", []colSpec{
 		{"timeliness", "due", "", ""}, {"timeliness", "on_time", "", ""}, {"timeliness", "late_closed", "", ""},
 		{"timeliness", "overdue_open", "", ""}, {"timeliness", "on_time_rate", "rate", "due"},
 		{"timeliness", "median_handling_days", "num", ""}, {"acceptance", "accept_due", "", ""}, {"acceptance", "acceptance_rate", "rate", "accept_due"},
 	}))
 	p.Sections = append(p.Sections, units)
-	p.Sections = append(p.Sections, s.openListSection(p.Path, s.c.T("tl.overdue"), d.overdueAll, d.overdueErr, "days_overdue", "overdue", true, 2000))
-	p.Sections = append(p.Sections, s.openListSection(p.Path, s.sprintf("tl.due_soon", s.cfg.Metrics.DueSoonDays), d.dueSoonAll, d.dueSoonErr, "days_left", "due_soon", true, 2000))
+	p.Sections = append(p.Sections, s.openListSection(p.Path, s.c.T("tl.overdue"), d.overdueAll, "days_overdue", "overdue", true, 2000))
+	p.Sections = append(p.Sections, s.openListSection(p.Path, s.sprintf("tl.due_soon", s.cfg.Metrics.DueSoonDays), d.dueSoonAll, "days_left", "due_soon", true, 2000))
 	return p, nil
 }
 
 // openListSection lists open matters (overdue or due soon).
-func (s *site) openListSection(from, title string, rows []row, err error, daysCol, name string, withUnit bool, limit int) *section {
+func (s *site) openListSection(from, title string, rows []row, daysCol, name string, withUnit bool, limit int) *section {
 	sec := &section{Title: title}
-	if err != nil {
-		sec.Missing = s.c.T("not_computed")
-		return sec
-	}
 	sec.Tables = append(sec.Tables, s.openListTable(from, rows, daysCol, name, withUnit, limit))
 	return sec
 }
@@ -596,12 +584,12 @@ func (s *site) feedbackPage(d *data) (*page, error) {
 		return nil, err
 	}
 	p.Sections = append(p.Sections, sec)
-	units := &section{Title: s.c.T("fb.units") + " " + s.year, Missing: s.missingTables(d, "feedback")}
+	units := &section{Title: s.c.T("fb.units") + " " + s.year}
 	units.Tables = append(units.Tables, s.unitYearTable(p.Path, d, "feedback", []colSpec{
 		{"feedback", "feedback_due", "", ""}, {"feedback", "feedback_on_time", "", ""}, {"feedback", "feedback_rate", "rate", "feedback_due"},
 	}))
 	p.Sections = append(p.Sections, units)
-	sup := &section{Title: s.c.T("fb.supervision") + " " + s.year, Missing: s.missingTables(d, "supervision")}
+	sup := &section{Title: s.c.T("fb.supervision") + " " + s.year}
 	sup.Tables = append(sup.Tables, s.unitYearTable(p.Path, d, "supervision", []colSpec{
 		{"supervision", "listed", "", ""}, {"supervision", "listed_closed", "", ""}, {"supervision", "listed_overdue", "", ""},
 		{"supervision", "leader_owned", "", ""}, {"supervision", "leader_owned_closed", "", ""}, {"supervision", "leader_owned_overdue", "", ""},

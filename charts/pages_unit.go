@@ -93,15 +93,13 @@ func (s *site) unitPage(d *data, u *unitInfo, ap row, peers map[string][]float64
 		}
 		trend.Charts = append(trend.Charts, b)
 	} else {
-		trend.Missing = s.c.T("not_computed")
+		trend.Missing = s.c.T("empty")
 	}
 	p.Sections = append(p.Sections, trend)
 
 	// Indicators against peers.
 	ind := &section{Title: s.sprintf("u.indicators", s.apPeriod)}
-	if d.apIndErr != nil {
-		ind.Missing = s.c.T("not_computed")
-	} else if ap != nil {
+	if ap != nil {
 		ind.Cards = append(ind.Cards, card{Label: s.c.T("col.score"), Value: fmtFloat(ap.f("score"), 1),
 			Sub: s.c.T("col.grade") + " " + ap.str("grade") + " · " + s.c.T("col.final_grade") + " " + ap.str("final_grade") + " · " + s.c.T("col.rank") + " " + orDash(ap.str("rank")) + "/" + ap.str("peer_size")})
 		t := &table{CSVName: "indicators_" + u.ID, Empty: s.c.T("empty"), Note: s.c.T("ap.grid_note"),
@@ -134,16 +132,14 @@ func (s *site) unitPage(d *data, u *unitInfo, ap row, peers map[string][]float64
 
 	// Exception lists.
 	p.Sections = append(p.Sections,
-		s.openListSection(p.Path, s.c.T("u.overdue"), d.overdue[u.ID], d.overdueErr, "days_overdue", "overdue_"+u.ID, false, 0),
-		s.openListSection(p.Path, s.c.T("u.due_soon"), d.dueSoon[u.ID], d.dueSoonErr, "days_left", "due_soon_"+u.ID, false, 0),
-		s.openListSection(p.Path, s.c.T("u.listed"), d.openListed[u.ID], d.openErr, "", "listed_"+u.ID, false, 0),
-		s.openListSection(p.Path, s.c.T("u.leader"), d.openLeader[u.ID], d.openErr, "", "leader_"+u.ID, false, 0),
+		s.openListSection(p.Path, s.c.T("u.overdue"), d.overdue[u.ID], "days_overdue", "overdue_"+u.ID, false, 0),
+		s.openListSection(p.Path, s.c.T("u.due_soon"), d.dueSoon[u.ID], "days_left", "due_soon_"+u.ID, false, 0),
+		s.openListSection(p.Path, s.c.T("u.listed"), d.openListed[u.ID], "", "listed_"+u.ID, false, 0),
+		s.openListSection(p.Path, s.c.T("u.leader"), d.openLeader[u.ID], "", "leader_"+u.ID, false, 0),
 	)
 	rep := &section{Title: s.c.T("u.repeaters")}
 	nc := &section{Title: s.c.T("u.not_ceased")}
-	if d.recErr != nil {
-		rep.Missing, nc.Missing = s.c.T("not_computed"), s.c.T("not_computed")
-	} else {
+	{
 		t := &table{CSVName: "repeaters_" + u.ID, Empty: s.c.T("empty"), Cols: s.cols("petitioner", "repeats", "last_received")}
 		for _, r := range d.repeaters[u.ID] {
 			t.Rows = append(t.Rows, []cell{textCell(pseud(r.str("petitioner_id"))), s.countCell(r, "repeats"), textCell(r.str("last_received"))})

@@ -188,7 +188,11 @@ func renderSite(ctx context.Context, db *sql.DB, cfg *config.Config, asOf time.T
 	}
 	slog.Debug("report: marts loaded", "took", time.Since(t0))
 	t0 = time.Now()
-	s.add(s.indexPage(d, liveDir))
+	ip, err := s.indexPage(d, liveDir)
+	if err != nil {
+		return 0, err
+	}
+	s.add(ip)
 	for _, build := range []func(*data) (*page, error){s.overviewPage, s.trendsPage, s.repeatPage, s.timelinessPage, s.feedbackPage} {
 		p, err := build(d)
 		if err != nil {

@@ -365,7 +365,7 @@ func (s *site) loadUnits() error {
 	s.units = map[string]*unitInfo{}
 	rows, err := s.src.query("units", []string{"unit_id", "name", "parent_id", "level", "sector"},
 		`SELECT unit_id, name, parent_id, level, sector FROM units`)
-	if err != nil && err != errNotComputed {
+	if err != nil {
 		return err
 	}
 	for _, r := range rows {

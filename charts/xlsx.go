@@ -70,6 +70,10 @@ func (s *site) buildWorkbook(d *data) error {
 	if !s.cfg.Report.Xlsx {
 		return nil
 	}
+	quantiles, err := s.quantileSection()
+	if err != nil {
+		return err
+	}
 	sheets := []struct {
 		name string
 		t    *table
@@ -77,7 +81,7 @@ func (s *site) buildWorkbook(d *data) error {
 		{strings.TrimSpace("ranking " + s.apPeriod), s.rankingTable("appraisal.html", d.apRows, "ranking")},
 		{strings.TrimSpace("indicators " + s.apPeriod), s.ragTable("appraisal.html", d)},
 		{"targets " + s.year, s.targetsTable("targets.html", d.targets, "targets")},
-		{"peer quantiles " + s.year, s.quantileSection().Tables[0]},
+		{"peer quantiles " + s.year, quantiles.Tables[0]},
 	}
 	b, err := workbook(sheets)
 	if err != nil {
