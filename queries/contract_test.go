@@ -14,7 +14,8 @@ import (
 type martContract struct {
 	key  []string
 	grid string // "" (unique key only), "period" (the full period grid), "period+dim"
-	// (the full grid × every value of the last key column), "appraisal" (known units,
+	// (the full grid × every value of the last key column), "month" (the grid's months),
+	// "appraisal" (known units,
 	// own records, every quarter and year), "trend" (every known unit × rollup, plus ALL)
 }
 
@@ -60,6 +61,11 @@ var contracts = map[string]martContract{
 	"cfg_indicators":         {key: []string{"indicator"}},
 	"cfg_targets":            {key: []string{"ord"}},
 	"cfg_veto_rules":         {key: []string{"rule_id"}},
+	"inspection_priority":    {key: []string{"unit_id", "period_type", "period"}},
+	"volume_moving_average":  {key: periodKey, grid: "month"},
+	"appraisal_peer_median":  {key: []string{"peer_group", "period_type", "period", "indicator"}},
+	"recent_repeaters":       {key: []string{"unit_id", "petitioner_id"}},
+	"recent_not_ceased":      {key: []string{"source", "petition_id"}},
 }
 
 // The fixture: P with child C, and X; records at C in January, P in March, X in July
@@ -122,6 +128,16 @@ func TestMartContracts(t *testing.T) {
 		case "period":
 			if got := f.strs(`SELECT ` + keyText + ` FROM mart.` + tb); !slices.Equal(got, grid) {
 				t.Errorf("mart.%s: %d row keys, want the %d of the full grid (every known unit × rollup × period, plus ALL)", tb, len(got), len(grid))
+			}
+		case "month":
+			var want []string
+			for _, g := range grid {
+				if strings.Contains(g, "|month|") {
+					want = append(want, g)
+				}
+			}
+			if got := f.strs(`SELECT ` + keyText + ` FROM mart.` + tb); !slices.Equal(got, want) {
+				t.Errorf("mart.%s: %d row keys, want the %d monthly keys of the grid", tb, len(got), len(want))
 			}
 		case "period+dim":
 			dim := c.key[len(c.key)-1]
