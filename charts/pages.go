@@ -13,6 +13,7 @@ import (
 // pages cost no further queries.
 type data struct {
 	volMonth   map[string]map[bool][]row // unit -> rollup -> monthly volume rows by period
+	volMA      map[string]map[bool][]row // unit -> rollup -> monthly 12-month moving average rows
 	months     []string                  // every month of the data, in order
 	volCur     map[string]map[string]row // unit (own; ALL) -> period -> volume row
 	trend      map[string]row            // unit (own; ALL) -> trend row
@@ -21,6 +22,7 @@ type data struct {
 	monthAll   map[string][]row          // table -> ALL monthly rows
 	apRows     []row
 	apInd      map[string][]row // unit -> indicators of apPeriod
+	peerMedian map[string]row   // peer_group + "|" + indicator -> mart.appraisal_peer_median row of apPeriod
 	overdue    map[string][]row
 	overdueAll []row
 	dueSoon    map[string][]row
@@ -69,6 +71,19 @@ func (s *site) load() (*data, error) {
 		}
 	}
 	sort.Strings(d.months)
+	rows, err = s.src.query("mart.volume_moving_average", []string{"unit_id", "rollup", "period", "ma12"},
+		`SELECT unit_id, rollup, period, ma12 FROM mart.volume_moving_average ORDER BY period`)
+	if err != nil {
+		return nil, err
+	}
+	d.volMA = map[string]map[bool][]row{}
+	for _, r := range rows {
+		u := r.str("unit_id")
+		if d.volMA[u] == nil {
+			d.volMA[u] = map[bool][]row{}
+		}
+		d.volMA[u][r.b("rollup")] = append(d.volMA[u][r.b("rollup")], r)
+	}
 	rows, err = s.src.query("mart.volume", append(key, "petitions", "yoy_pct", "pop_pct"),
 		`SELECT * FROM mart.volume WHERE NOT rollup OR unit_id = 'ALL'`)
 	if err != nil {
@@ -124,6 +139,15 @@ func (s *site) load() (*data, error) {
 		return nil, err
 	}
 	d.apInd = byUnit(rows)
+	rows, err = s.src.query("mart.appraisal_peer_median", []string{"peer_group", "period_type", "period", "indicator", "p50"},
+		`SELECT peer_group, indicator, n, p50 FROM mart.appraisal_peer_median WHERE period_type = 'quarter' AND period = ?`, s.apPeriod)
+	if err != nil {
+		return nil, err
+	}
+	d.peerMedian = map[string]row{}
+	for _, r := range rows {
+		d.peerMedian[r.str("peer_group")+"|"+r.str("indicator")] = r
+	}
 	d.overdueAll, err = s.src.query("mart.open_overdue", []string{"unit_id", "petition_id", "received_date", "handle_deadline", "days_overdue"},
 		`SELECT * FROM mart.open_overdue ORDER BY days_overdue DESC, unit_id, petition_id`)
 	if err != nil {
@@ -168,21 +192,18 @@ func (s *site) load() (*data, error) {
 			d.openLeader[r.str("unit_id")] = append(d.openLeader[r.str("unit_id")], r)
 		}
 	}
-	// Repeat petitioners and not-ceased closures of the last 12 months, by pseudonym.
-	rows, err = s.src.query("mart.records", []string{"unit_id", "petitioner_id", "is_repeat", "received_date"},
-		`SELECT unit_id, petitioner_id, count(*) AS repeats, max(received_date) AS last_received
-		 FROM mart.records
-		 WHERE is_repeat AND petitioner_id IS NOT NULL AND received_date > CAST(? AS DATE) - INTERVAL 12 MONTH
-		 GROUP BY unit_id, petitioner_id ORDER BY repeats DESC, last_received DESC`, s.asOf.Format("2006-01-02"))
+	// Repeat petitioners and not-ceased closures of the last 12 months, by pseudonym
+	// (the window is defined in 119_recent_lists.sql).
+	rows, err = s.src.query("mart.recent_repeaters", []string{"unit_id", "petitioner_id", "repeats", "last_received"},
+		`SELECT unit_id, petitioner_id, repeats, last_received FROM mart.recent_repeaters
+		 ORDER BY repeats DESC, last_received DESC, petitioner_id`)
 	if err != nil {
 		return nil, err
 	}
 	d.repeaters = byUnit(rows)
-	rows, err = s.src.query("mart.records", []string{"unit_id", "petitioner_id", "not_ceased", "closed_date"},
-		`SELECT unit_id, source, petition_id, petitioner_id, received_date, closed_date
-		 FROM mart.records
-		 WHERE not_ceased AND closed_date > CAST(? AS DATE) - INTERVAL 12 MONTH
-		 ORDER BY closed_date DESC, petition_id`, s.asOf.Format("2006-01-02"))
+	rows, err = s.src.query("mart.recent_not_ceased", []string{"unit_id", "source", "petition_id", "petitioner_id", "received_date", "closed_date"},
+		`SELECT unit_id, source, petition_id, petitioner_id, received_date, closed_date FROM mart.recent_not_ceased
+		 ORDER BY closed_date DESC, petition_id`)
 	if err != nil {
 		return nil, err
 	}
@@ -215,28 +236,6 @@ func monthSeries(months []string, rows []row, k string) []*float64 {
 	return out
 }
 
-// movingAverage is the trailing 12-month mean; nil until 12 values are present.
-func movingAverage(vals []*float64, n int) []*float64 {
-	out := make([]*float64, len(vals))
-	for i := range vals {
-		if i+1 < n {
-			continue
-		}
-		sum, ok := 0.0, true
-		for j := i + 1 - n; j <= i; j++ {
-			if !finite(vals[j]) {
-				ok = false
-				break
-			}
-			sum += *vals[j]
-		}
-		if ok {
-			out[i] = ptr(sum / float64(n))
-		}
-	}
-	return out
-}
-
 func percentSeries(vals []*float64) []*float64 {
 	out := make([]*float64, len(vals))
 	for i, v := range vals {
@@ -245,19 +244,6 @@ func percentSeries(vals []*float64) []*float64 {
 		}
 	}
 	return out
-}
-
-// quantile is the linear-interpolation quantile of sorted xs (type 7).
-func quantile(xs []float64, q float64) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	h := q * float64(len(xs)-1)
-	lo := math.Floor(h)
-	if int(lo)+1 >= len(xs) {
-		return xs[len(xs)-1]
-	}
-	return xs[int(lo)] + (h-lo)*(xs[int(lo)+1]-xs[int(lo)])
 }
 
 // listArchives returns the quarters archived under dir/archive, newest first.

@@ -1,7 +1,7 @@
 package charts
 
 import (
-	"errors"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -71,87 +71,49 @@ func (s *site) commendSection(d *data) *section {
 	return sec
 }
 
-// inspectionPriority: units whose volume rises (trend verdict rising, or a positive
-// last-12-month change) while their on-time rate is in the worst quarter of units
-// (≤ 25th percentile) or their repeat rate is (≥ 75th percentile), in the quarter;
-// only units with at least min_n cases count for the rates.
-type inspectRow struct {
-	id                 string
-	trend              row
-	onTime, repeatRate *float64
-	why                []string
-}
-
+// inspectSection lists the quarter's inspection priorities from mart.inspection_priority
+// (the rule is defined in 116_inspection_priority.sql), fastest-rising first.
 func (s *site) inspectSection(d *data) (*section, error) {
 	sec := &section{Title: s.c.T("qr.inspect") + " " + s.review}
-	minN := float64(s.cfg.Appraisal.MinN)
-	tl, err1 := s.src.query("mart.timeliness", []string{"unit_id", "on_time_rate", "due"},
-		`SELECT unit_id, on_time_rate, due FROM mart.timeliness WHERE period_type = 'quarter' AND period = ? AND NOT rollup`, s.review)
-	rp, err2 := s.src.query("mart.repeat", []string{"unit_id", "repeat_rate", "petitions"},
-		`SELECT unit_id, repeat_rate, petitions FROM mart.repeat WHERE period_type = 'quarter' AND period = ? AND NOT rollup`, s.review)
-	if err := errors.Join(err1, err2); err != nil {
+	rows, err := s.src.query("mart.inspection_priority", []string{"unit_id", "period_type", "period", "priority", "on_time_rate", "repeat_rate",
+		"on_time_cut", "repeat_cut", "low_on_time", "high_repeat", "label", "mk_z", "ttm", "ttm_change_pct"},
+		`SELECT * FROM mart.inspection_priority WHERE period_type = 'quarter' AND period = ?
+		 ORDER BY priority DESC, isfinite(ttm_change_pct) DESC NULLS LAST, ttm_change_pct DESC, unit_id`, s.review)
+	if err != nil {
 		return nil, err
 	}
-	onTime, repeat := map[string]*float64{}, map[string]*float64{}
-	var ot, rr []float64
-	for _, r := range tl {
-		if p := r.f("on_time_rate"); finite(p) && r.f("due") != nil && *r.f("due") >= minN {
-			onTime[r.str("unit_id")] = p
-			ot = append(ot, *p)
+	otCut, rrCut := math.NaN(), math.NaN()
+	if len(rows) > 0 {
+		if p := rows[0].f("on_time_cut"); finite(p) {
+			otCut = *p
+		}
+		if p := rows[0].f("repeat_cut"); finite(p) {
+			rrCut = *p
 		}
 	}
-	for _, r := range rp {
-		if p := r.f("repeat_rate"); finite(p) && r.f("petitions") != nil && *r.f("petitions") >= minN {
-			repeat[r.str("unit_id")] = p
-			rr = append(rr, *p)
-		}
-	}
-	sort.Float64s(ot)
-	sort.Float64s(rr)
-	otCut, rrCut := quantile(ot, 0.25), quantile(rr, 0.75)
 	sec.Note = s.sprintf("qr.inspect_note", pctText(otCut), pctText(rrCut), s.cfg.Appraisal.MinN)
-	var out []inspectRow
-	for _, id := range s.order {
-		t, ok := d.trend[id]
-		if !ok {
-			continue
-		}
-		rising := t.str("label") == "rising" || finite(t.f("ttm_change_pct")) && *t.f("ttm_change_pct") > 0
-		if !rising {
-			continue
-		}
-		x := inspectRow{id: id, trend: t, onTime: onTime[id], repeatRate: repeat[id]}
-		if x.onTime != nil && len(ot) > 0 && *x.onTime <= otCut {
-			x.why = append(x.why, s.c.T("col.on_time_rate")+" "+pctText(*x.onTime))
-		}
-		if x.repeatRate != nil && len(rr) > 0 && *x.repeatRate >= rrCut {
-			x.why = append(x.why, s.c.T("col.repeat_rate")+" "+pctText(*x.repeatRate))
-		}
-		if len(x.why) > 0 {
-			out = append(out, x)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i].trend.f("ttm_change_pct"), out[j].trend.f("ttm_change_pct")
-		if finite(a) && finite(b) {
-			return *a > *b
-		}
-		return finite(a)
-	})
-	if len(out) > s.topN*2 {
-		out = out[:s.topN*2]
-	}
 	t := &table{CSVName: "inspection_" + s.review, Empty: s.c.T("empty"),
 		Cols: s.cols("unit", "label", "mk_z", "ttm", "ttm_change_pct", "on_time_rate", "repeat_rate", "why")}
-	for _, x := range out {
-		rate := func(p *float64) cell {
-			if p == nil {
-				return cell{Text: "-", Class: "num"}
-			}
-			return cell{Text: pctText(*p), Sort: sortKey(p), Class: "num"}
+	rate := func(r row, k string) cell {
+		p := r.f(k)
+		if !finite(p) {
+			return cell{Text: "-", Class: "num"}
 		}
-		t.Rows = append(t.Rows, []cell{s.unitCell("index.html", x.id), textCell(s.c.V2(x.trend.str("label"))), s.numCell(x.trend, "mk_z", 2),
-			s.countCell(x.trend, "ttm"), s.pctCell(x.trend, "ttm_change_pct", true), rate(x.onTime), rate(x.repeatRate), textCell(strings.Join(x.why, "；"))})
+		return cell{Text: pctText(*p), Sort: sortKey(p), Class: "num"}
+	}
+	for _, r := range rows {
+		if !r.b("priority") || len(t.Rows) >= s.topN*2 {
+			break
+		}
+		var why []string
+		if r.b("low_on_time") {
+			why = append(why, s.c.T("col.on_time_rate")+" "+pctText(*r.f("on_time_rate")))
+		}
+		if r.b("high_repeat") {
+			why = append(why, s.c.T("col.repeat_rate")+" "+pctText(*r.f("repeat_rate")))
+		}
+		t.Rows = append(t.Rows, []cell{s.unitCell("index.html", r.str("unit_id")), textCell(s.c.V2(r.str("label"))), s.numCell(r, "mk_z", 2),
+			s.countCell(r, "ttm"), s.pctCell(r, "ttm_change_pct", true), rate(r, "on_time_rate"), rate(r, "repeat_rate"), textCell(strings.Join(why, "；"))})
 	}
 	sec.Tables = append(sec.Tables, t)
 	return sec, nil

@@ -8,37 +8,12 @@ import (
 // unitPages builds one page per known unit: its own trend, its indicators against
 // its peers, and the exception lists inspectors work from.
 func (s *site) unitPages(d *data) error {
-	// Peer medians per indicator, from the appraisal quarter.
-	group := map[string]string{}
-	for _, r := range d.apRows {
-		group[r.str("unit_id")] = r.str("peer_group")
-	}
-	peerVals := map[string]map[string][]float64{}
-	for id, rows := range d.apInd {
-		g, ok := group[id]
-		if !ok {
-			continue
-		}
-		if peerVals[g] == nil {
-			peerVals[g] = map[string][]float64{}
-		}
-		for _, r := range rows {
-			if rag(r) != "na" && finite(r.f("value")) {
-				peerVals[g][r.str("indicator")] = append(peerVals[g][r.str("indicator")], *r.f("value"))
-			}
-		}
-	}
-	for _, m := range peerVals {
-		for _, xs := range m {
-			sort.Float64s(xs)
-		}
-	}
 	apByUnit := map[string]row{}
 	for _, r := range d.apRows {
 		apByUnit[r.str("unit_id")] = r
 	}
 	for _, id := range s.order {
-		p, err := s.unitPage(d, s.units[id], apByUnit[id], peerVals[group[id]])
+		p, err := s.unitPage(d, s.units[id], apByUnit[id])
 		if err != nil {
 			return err
 		}
@@ -47,7 +22,7 @@ func (s *site) unitPages(d *data) error {
 	return nil
 }
 
-func (s *site) unitPage(d *data, u *unitInfo, ap row, peers map[string][]float64) (*page, error) {
+func (s *site) unitPage(d *data, u *unitInfo, ap row) (*page, error) {
 	p := &page{Path: u.File, Title: u.Name, NavKey: ""}
 	p.Subtitle = strings.Join([]string{u.ID, s.c.V(u.Sector), s.c.V(u.Level)}, " · ")
 	info := &section{Title: s.c.T("u.info")}
@@ -80,7 +55,7 @@ func (s *site) unitPage(d *data, u *unitInfo, ap row, peers map[string][]float64
 	trend := &section{Title: s.c.T("u.trend")}
 	if len(d.months) > 0 {
 		own := monthSeries(d.months, d.volMonth[u.ID][false], "petitions")
-		series := []seriesDef{{Name: s.c.T("own"), Values: own, Color: "#5470c6"}, {Name: s.c.T("ov.ma12"), Values: movingAverage(own, 12), Color: "#fc8452"}}
+		series := []seriesDef{{Name: s.c.T("own"), Values: own, Color: "#5470c6"}, {Name: s.c.T("ov.ma12"), Values: monthSeries(d.months, d.volMA[u.ID][false], "ma12"), Color: "#fc8452"}}
 		if len(u.Children) > 0 {
 			series = append(series, seriesDef{Name: s.c.T("incl"), Values: monthSeries(d.months, d.volMonth[u.ID][true], "petitions"), Color: "#91cc75"})
 		}
@@ -118,9 +93,8 @@ func (s *site) unitPage(d *data, u *unitInfo, ap row, peers map[string][]float64
 				v.Text, v.Sort = fmtFloat(r.f("value"), 1), sortKey(r.f("value"))
 			}
 			med := cell{Text: "-", Class: "num"}
-			if xs := peers[in]; len(xs) > 0 {
-				m := quantile(xs, 0.5)
-				med = cell{Text: fmtFloat(&m, 1), Sort: sortKey(&m), Class: "num"}
+			if pm, ok := d.peerMedian[ap.str("peer_group")+"|"+in]; ok {
+				med = s.numCell(pm, "p50", 1)
 			}
 			t.Rows = append(t.Rows, []cell{textCell(s.c.T("col." + in)), v, s.countCell(r, "denominator"), med, s.numCell(r, "target", 0), s.numCell(r, "points", 2), s.numCell(r, "weight", 0)})
 		}
