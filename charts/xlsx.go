@@ -66,9 +66,13 @@ func xlsxValue(c cell) any {
 }
 
 // buildWorkbook assembles appraisal.xlsx from the ranking and targets tables.
-func (s *site) buildWorkbook(d *data) error {
+func (s *site) buildWorkbook() error {
 	if !s.cfg.Report.Xlsx {
 		return nil
+	}
+	d, err := s.loadInto(s.loadAppraisal, s.loadTargets)
+	if err != nil {
+		return err
 	}
 	quantiles, err := s.quantileSection()
 	if err != nil {

@@ -7,7 +7,13 @@ import (
 
 // unitPages builds one page per known unit: its own trend, its indicators against
 // its peers, and the exception lists inspectors work from.
-func (s *site) unitPages(d *data) error {
+func (s *site) unitPages() ([]*page, error) {
+	d, err := s.loadInto(s.loadMonthlyVolume(""), s.loadCurrentVolume(""), s.loadTrend, s.loadAppraisal,
+		s.loadOpenLists, s.loadVeto, s.loadInspectorLists, s.loadTargets)
+	if err != nil {
+		return nil, err
+	}
+	var pages []*page
 	apByUnit := map[string]row{}
 	for _, r := range d.apRows {
 		apByUnit[r.str("unit_id")] = r
@@ -15,11 +21,11 @@ func (s *site) unitPages(d *data) error {
 	for _, id := range s.order {
 		p, err := s.unitPage(d, s.units[id], apByUnit[id])
 		if err != nil {
-			return err
+			return nil, err
 		}
-		s.add(p)
+		pages = append(pages, p)
 	}
-	return nil
+	return pages, nil
 }
 
 func (s *site) unitPage(d *data, u *unitInfo, ap row) (*page, error) {

@@ -3,13 +3,16 @@ package charts
 import (
 	"math"
 	"sort"
-	"strconv"
 	"strings"
 )
 
 // reviewSections lead the archived quarterly review with what leadership acts on:
 // the trend verdict, the veto list, commendation candidates and inspection priorities.
-func (s *site) reviewSections(d *data) ([]*section, error) {
+func (s *site) reviewSections() ([]*section, error) {
+	d, err := s.loadInto(s.loadCurrentVolume("ALL"), s.loadTrend, s.loadVeto, s.loadAppraisal)
+	if err != nil {
+		return nil, err
+	}
 	head := &section{Title: s.sprintf("qr.title", s.review), Intro: s.sprintf("qr.intro", s.asOf.Format("2006-01-02"))}
 	r, ok := d.volCur["ALL"][s.review]
 	head.Cards = append(head.Cards, s.kpiCard(s.c.T("ov.quarter")+" "+s.review, r, ok))
@@ -26,7 +29,7 @@ func (s *site) reviewSections(d *data) ([]*section, error) {
 		}
 	}
 	veto.Tables = append(veto.Tables, s.vetoTable("index.html", rows, "veto_"+s.year))
-	insp, err := s.inspectSection(d)
+	insp, err := s.inspectSection()
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +76,7 @@ func (s *site) commendSection(d *data) *section {
 
 // inspectSection lists the quarter's inspection priorities from mart.inspection_priority
 // (the rule is defined in 116_inspection_priority.sql), fastest-rising first.
-func (s *site) inspectSection(d *data) (*section, error) {
+func (s *site) inspectSection() (*section, error) {
 	sec := &section{Title: s.c.T("qr.inspect") + " " + s.review}
 	rows, err := s.src.query("mart.inspection_priority", []string{"unit_id", "period_type", "period", "priority", "on_time_rate", "repeat_rate",
 		"on_time_cut", "repeat_cut", "low_on_time", "high_repeat", "label", "mk_z", "ttm", "ttm_change_pct"},
@@ -117,11 +120,4 @@ func (s *site) inspectSection(d *data) (*section, error) {
 	}
 	sec.Tables = append(sec.Tables, t)
 	return sec, nil
-}
-
-func pctText(v float64) string {
-	if !finite(&v) {
-		return "-"
-	}
-	return strconv.FormatFloat(v*100, 'f', 1, 64) + "%"
 }
