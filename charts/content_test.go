@@ -137,3 +137,47 @@ func unitPage(t *testing.T, id string) string {
 	t.Fatalf("no page for unit %s", id)
 	return ""
 }
+
+// On the page of the unit with the most records, every section has content, and each
+// list holds exactly as many rows as its mart has for the unit (a list may be empty
+// only when its mart has no row for the unit).
+func TestBusiestUnitPageSections(t *testing.T) {
+	needSetup(t)
+	var unit string
+	if err := testDB.QueryRow(`SELECT r.unit_id FROM mart.records r JOIN units u USING (unit_id)
+		WHERE r.unit_id NOT LIKE '%<%' GROUP BY r.unit_id ORDER BY count(*) DESC, r.unit_id LIMIT 1`).Scan(&unit); err != nil {
+		t.Fatal(err)
+	}
+	lists := map[string]string{
+		"已超期未办结": `SELECT count(*) FROM mart.open_overdue WHERE unit_id = ?`,
+		"即将到期":   `SELECT count(*) FROM mart.due_soon WHERE unit_id = ?`,
+		"重复信访人（近12个月，假名）":  `SELECT count(*) FROM mart.recent_repeaters WHERE unit_id = ?`,
+		"结案不息诉事项（近12个月结案）": `SELECT count(*) FROM mart.recent_not_ceased WHERE unit_id = ?`,
+		"挂牌督办事项（未办结）": `SELECT count(*) FROM mart.record_deadlines d JOIN mart.records r USING (source, petition_id)
+			WHERE d.unit_id = ? AND d.t_closed_at AND d.closed_date IS NULL AND r.listed_supervision`,
+		"领导包案事项（未办结）": `SELECT count(*) FROM mart.record_deadlines d JOIN mart.records r USING (source, petition_id)
+			WHERE d.unit_id = ? AND d.t_closed_at AND d.closed_date IS NULL AND r.leader_owner IS NOT NULL`,
+	}
+	page := unitPage(t, unit)
+	seen := 0
+	for _, s := range sections(t, page) {
+		q, isList := lists[s.title]
+		if !isList {
+			if !hasContent(s.body) {
+				t.Errorf("%s (%s): section %q has no content", page, unit, s.title)
+			}
+			continue
+		}
+		seen++
+		var n int
+		if err := testDB.QueryRow(q, unit).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if got := tableRows(s.body); got != n {
+			t.Errorf("%s (%s): %q has %d rows, its mart %d", page, unit, s.title, got, n)
+		}
+	}
+	if seen != len(lists) {
+		t.Errorf("%s: found %d of the %d list sections", page, seen, len(lists))
+	}
+}
