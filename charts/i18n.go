@@ -5,7 +5,7 @@ import "github.com/xinfang/xinfang/spec"
 // The message catalogue: every label the report shows goes through T. Chinese is
 // the default; cfg.Language "en" switches to English. Unknown keys fall back to
 // the key itself, so a missing entry is visible but never fatal.
-var messages = withMetricLabels(map[string][2]string{
+var messages = withRegistryLabels(map[string][2]string{
 	// site and navigation
 	"site.title":     {"信访工作绩效考核报告", "Petition work performance report"},
 	"nav.index":      {"首页", "Home"},
@@ -237,7 +237,6 @@ var messages = withMetricLabels(map[string][2]string{
 	"col.why":                  {"依据", "Why"},
 	"col.staff":                {"编制", "Staff"},
 	// enum values
-	"v.letter": {"来信", "letter"}, "v.visit": {"来访", "visit"}, "v.online": {"网上", "online"}, "v.phone": {"来电", "phone"}, "v.other": {"其他", "other"},
 	"v.blank":     {"（空白）", "(blank)"},
 	"v.unit":      {"单位", "unit"},
 	"v.handler":   {"个人", "person"},
@@ -298,11 +297,17 @@ func (c catalogue) lang() string {
 	return "zh-CN"
 }
 
-// withMetricLabels adds every registered metric's label as col.<id>: the labels
-// live in the spec registry once, beside the metric's unit and direction.
-func withMetricLabels(m map[string][2]string) map[string][2]string {
+// withRegistryLabels adds every registered metric's label as col.<id> and every
+// canonical enum value's label as v.<value>: the labels live in the spec registry
+// once, beside the metric's unit and direction and the value's SPEC alias.
+func withRegistryLabels(m map[string][2]string) map[string][2]string {
 	for _, x := range spec.Metrics {
 		m["col."+x.ID] = [2]string{x.ZH, x.EN}
+	}
+	for _, f := range spec.Fields {
+		for _, v := range f.Values {
+			m["v."+v.Value] = [2]string{v.ZH, v.EN}
+		}
 	}
 	return m
 }

@@ -2,14 +2,13 @@ package charts
 
 import (
 	"math"
-	"sort"
 	"strings"
 )
 
 // reviewSections lead the archived quarterly review with what leadership acts on:
 // the trend verdict, the veto list, commendation candidates and inspection priorities.
 func (s *site) reviewSections() ([]*section, error) {
-	d, err := s.loadInto(s.loadCurrentVolume("ALL"), s.loadTrend, s.loadVeto, s.loadAppraisal)
+	d, err := s.loadInto(s.loadCurrentVolume("ALL"), s.loadTrend, s.loadVeto)
 	if err != nil {
 		return nil, err
 	}
@@ -29,49 +28,29 @@ func (s *site) reviewSections() ([]*section, error) {
 		}
 	}
 	veto.Tables = append(veto.Tables, s.vetoTable("index.html", rows, "veto_"+s.year))
+	commend, err := s.commendSection()
+	if err != nil {
+		return nil, err
+	}
 	insp, err := s.inspectSection()
 	if err != nil {
 		return nil, err
 	}
-	return []*section{head, veto, s.commendSection(d), insp}, nil
+	return []*section{head, veto, commend, insp}, nil
 }
 
-// commendationCandidates are, per peer group, the highest-scoring units that no veto
-// touches (eligible_for_awards); ties are all listed.
-func commendationCandidates(rows []row) []row {
-	best := map[string]float64{}
-	for _, r := range rows {
-		p := r.f("score")
-		if !finite(p) || !eligible(r) {
-			continue
-		}
-		g := r.str("peer_group")
-		if b, ok := best[g]; !ok || *p > b {
-			best[g] = *p
-		}
-	}
-	var out []row
-	for _, r := range rows {
-		p := r.f("score")
-		if finite(p) && eligible(r) && *p == best[r.str("peer_group")] {
-			out = append(out, r)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].str("peer_group") < out[j].str("peer_group") })
-	return out
-}
-
-func eligible(r row) bool {
-	if v, ok := r["eligible_for_awards"].(bool); ok {
-		return v && !r.b("veto")
-	}
-	return !r.b("veto")
-}
-
-func (s *site) commendSection(d *data) *section {
+// commendSection lists the appraisal quarter's commendation candidates from
+// mart.commendation_candidates (the rule is defined in 121_commendation.sql).
+func (s *site) commendSection() (*section, error) {
 	sec := &section{Title: s.c.T("qr.commend") + " " + s.apPeriod}
-	sec.Tables = append(sec.Tables, s.rankingTable("index.html", commendationCandidates(d.apRows), "commendation_"+s.apPeriod))
-	return sec
+	rows, err := s.src.query("mart.commendation_candidates", []string{"unit_id", "period_type", "period", "peer_group", "score", "rank"},
+		`SELECT * FROM mart.commendation_candidates WHERE period_type = 'quarter' AND period = ? AND NOT rollup
+		 ORDER BY peer_group, unit_id`, s.apPeriod)
+	if err != nil {
+		return nil, err
+	}
+	sec.Tables = append(sec.Tables, s.rankingTable("index.html", rows, "commendation_"+s.apPeriod))
+	return sec, nil
 }
 
 // inspectSection lists the quarter's inspection priorities from mart.inspection_priority

@@ -4,7 +4,6 @@ import (
 	"sort"
 )
 
-// monthlyRateChart draws one or more ALL-unit monthly rates as percentages.
 // monthlyRateSection is a section holding one monthly rate chart ("no rows" when
 // its marts have no monthly rows).
 func (s *site) monthlyRateSection(title, id string, d *data, lines ...[2]string) (*section, error) {
@@ -21,6 +20,7 @@ func (s *site) monthlyRateSection(title, id string, d *data, lines ...[2]string)
 	return sec, nil
 }
 
+// monthlyRateChart draws one or more ALL-unit monthly rates as percentages.
 func (s *site) monthlyRateChart(id string, d *data, lines ...[2]string) (chartBlock, bool, error) {
 	var months []string
 	seen := map[string]bool{}

@@ -3,6 +3,8 @@ package queries_test
 import (
 	"fmt"
 	"testing"
+
+	"github.com/xinfang/xinfang/config"
 )
 
 // 116_inspection_priority.sql, by hand. min_n 2; trend_min_months 36 so that every
@@ -136,4 +138,42 @@ func TestRecentLists(t *testing.T) {
 	f.eqInt(0, "SELECT count(*) FROM mart.recent_repeaters WHERE petitioner_id = 'q'")
 	f.eqInt(1, "SELECT repeats FROM mart.recent_repeaters WHERE unit_id = 'B' AND petitioner_id = 'r'")
 	f.eqStr("r2", "SELECT string_agg(petition_id, ',') FROM mart.recent_not_ceased")
+}
+
+// 121_commendation.sql, by hand: on_time_rate only (w 100, t 100, k 1), min_n 1, so the
+// score is the on-time percentage of Q1 2024 (received Jan 10, deadline Mar 10).
+// prison/facility: U1 2 of 2 = 100 but a mass incident (veto); U2 and U3 1 of 2 = 50;
+// U4 1 of 4 = 25 -> candidates U2 and U3 (a tie, both listed). bureau/city: U6 0 of 1 = 0,
+// U7 1 of 1 = 100 with a mass incident -> U6, the best eligible score however low.
+func TestCommendationCandidates(t *testing.T) {
+	f := newFixture(t)
+	f.cfg.Appraisal.Indicators = []config.Indicator{{ID: "on_time_rate", Weight: 100, Target: 100, Direction: "higher", K: 1}}
+	f.cfg.Appraisal.MinN = 1
+	pf := func(id string) U { return U{ID: id, Sector: "prison", Level: "facility"} }
+	f.units(pf("U1"), pf("U2"), pf("U3"), pf("U4"), U{ID: "U6"}, U{ID: "U7"})
+	n := 0
+	add := func(unit string, closed, open int, mass bool) {
+		for i := 0; i < closed+open; i++ {
+			n++
+			p := P{ID: fmt.Sprintf("x%d", n), Unit: unit, Received: "2024-01-10"}
+			if i < closed {
+				p.Closed = "2024-03-01"
+			}
+			if mass && i == 0 {
+				p.Mass = "true"
+			}
+			f.add(p)
+		}
+	}
+	add("U1", 2, 0, true)
+	add("U2", 1, 1, false)
+	add("U3", 1, 1, false)
+	add("U4", 1, 3, false)
+	add("U6", 0, 1, false)
+	add("U7", 1, 0, true)
+	f.build("2024-06-30")
+	f.eqStr("bureau/city:U6,prison/facility:U2,prison/facility:U3",
+		`SELECT string_agg(peer_group || ':' || unit_id, ',' ORDER BY peer_group, unit_id)
+		 FROM mart.commendation_candidates WHERE period_type = 'quarter' AND period = '2024-Q1'`)
+	f.eqFloat(50, `SELECT score FROM mart.commendation_candidates WHERE period = '2024-Q1' AND unit_id = 'U2'`)
 }
