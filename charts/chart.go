@@ -8,7 +8,7 @@ import (
 	"math"
 	"strings"
 
-	"github.com/go-echarts/go-echarts/v2/charts"
+	echarts "github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 )
 
@@ -97,32 +97,32 @@ func barData(vals []*float64) []opts.BarData {
 
 // baseOpts are the options every chart shares: local assets, no animation (the
 // browser test and print both want the final frame at once), axis tooltips.
-func baseOpts(height int) []charts.GlobalOpts {
-	return []charts.GlobalOpts{
-		charts.WithInitializationOpts(opts.Initialization{AssetsHost: localAssetsHost, Height: fmt.Sprintf("%dpx", height), Width: "100%"}),
-		charts.WithAnimation(false),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0"}),
+func baseOpts(height int) []echarts.GlobalOpts {
+	return []echarts.GlobalOpts{
+		echarts.WithInitializationOpts(opts.Initialization{AssetsHost: localAssetsHost, Height: fmt.Sprintf("%dpx", height), Width: "100%"}),
+		echarts.WithAnimation(false),
+		echarts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		echarts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0"}),
 	}
 }
 
 // lineChart is a time series: one line per series over the x categories.
-func lineChart(x []string, series []seriesDef, height int, percent bool) *charts.Line {
-	c := charts.NewLine()
+func lineChart(x []string, series []seriesDef, height int, percent bool) *echarts.Line {
+	c := echarts.NewLine()
 	c.SetGlobalOptions(baseOpts(height)...)
 	y := opts.YAxis{Type: "value"}
 	if percent {
 		y.AxisLabel = &opts.AxisLabel{Formatter: "{value}%"}
 	}
-	c.SetGlobalOptions(charts.WithYAxisOpts(y), charts.WithGridOpts(opts.Grid{Left: "50", Right: "20", Top: "40", Bottom: "30"}))
+	c.SetGlobalOptions(echarts.WithYAxisOpts(y), echarts.WithGridOpts(opts.Grid{Left: "50", Right: "20", Top: "40", Bottom: "30"}))
 	c.SetXAxis(x)
 	for _, s := range series {
-		so := []charts.SeriesOpts{charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false), ConnectNulls: opts.Bool(false)})}
+		so := []echarts.SeriesOpts{echarts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false), ConnectNulls: opts.Bool(false)})}
 		if s.Dashed {
-			so = append(so, charts.WithLineStyleOpts(opts.LineStyle{Type: "dashed", Width: 2}))
+			so = append(so, echarts.WithLineStyleOpts(opts.LineStyle{Type: "dashed", Width: 2}))
 		}
 		if s.Color != "" {
-			so = append(so, charts.WithItemStyleOpts(opts.ItemStyle{Color: s.Color}), charts.WithLineStyleOpts(opts.LineStyle{Color: s.Color, Type: map[bool]string{true: "dashed", false: "solid"}[s.Dashed], Width: 2}))
+			so = append(so, echarts.WithItemStyleOpts(opts.ItemStyle{Color: s.Color}), echarts.WithLineStyleOpts(opts.LineStyle{Color: s.Color, Type: map[bool]string{true: "dashed", false: "solid"}[s.Dashed], Width: 2}))
 		}
 		c.AddSeries(s.Name, lineData(s.Values), so...)
 	}
@@ -138,23 +138,23 @@ type seriesDef struct {
 }
 
 // hbarChart is a horizontal bar chart with category labels on the y axis (units).
-func hbarChart(labels []string, series []seriesDef, height int, percent bool) *charts.Bar {
-	c := charts.NewBar()
+func hbarChart(labels []string, series []seriesDef, height int, percent bool) *echarts.Bar {
+	c := echarts.NewBar()
 	c.SetGlobalOptions(baseOpts(height)...)
 	x := opts.XAxis{Type: "value"}
 	if percent {
 		x.AxisLabel = &opts.AxisLabel{Formatter: "{value}%"}
 	}
 	c.SetGlobalOptions(
-		charts.WithXAxisOpts(x),
-		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Interval: "0", Width: 160, Overflow: "truncate"}}),
-		charts.WithGridOpts(opts.Grid{Left: "170", Right: "30", Top: "40", Bottom: "30"}),
+		echarts.WithXAxisOpts(x),
+		echarts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Interval: "0", Width: 160, Overflow: "truncate"}}),
+		echarts.WithGridOpts(opts.Grid{Left: "170", Right: "30", Top: "40", Bottom: "30"}),
 	)
 	c.SetXAxis(labels)
 	for _, s := range series {
-		var so []charts.SeriesOpts
+		var so []echarts.SeriesOpts
 		if s.Color != "" {
-			so = append(so, charts.WithItemStyleOpts(opts.ItemStyle{Color: s.Color}))
+			so = append(so, echarts.WithItemStyleOpts(opts.ItemStyle{Color: s.Color}))
 		}
 		c.AddSeries(s.Name, barData(s.Values), so...)
 	}
@@ -163,18 +163,18 @@ func hbarChart(labels []string, series []seriesDef, height int, percent bool) *c
 }
 
 // barChart is a vertical bar chart over categories (months, channels).
-func barChart(x []string, series []seriesDef, height int, stacked bool) *charts.Bar {
-	c := charts.NewBar()
+func barChart(x []string, series []seriesDef, height int, stacked bool) *echarts.Bar {
+	c := echarts.NewBar()
 	c.SetGlobalOptions(baseOpts(height)...)
-	c.SetGlobalOptions(charts.WithGridOpts(opts.Grid{Left: "50", Right: "20", Top: "40", Bottom: "30"}))
+	c.SetGlobalOptions(echarts.WithGridOpts(opts.Grid{Left: "50", Right: "20", Top: "40", Bottom: "30"}))
 	c.SetXAxis(x)
 	for _, s := range series {
-		var so []charts.SeriesOpts
+		var so []echarts.SeriesOpts
 		if stacked {
-			so = append(so, charts.WithBarChartOpts(opts.BarChart{Stack: "total"}))
+			so = append(so, echarts.WithBarChartOpts(opts.BarChart{Stack: "total"}))
 		}
 		if s.Color != "" {
-			so = append(so, charts.WithItemStyleOpts(opts.ItemStyle{Color: s.Color}))
+			so = append(so, echarts.WithItemStyleOpts(opts.ItemStyle{Color: s.Color}))
 		}
 		c.AddSeries(s.Name, barData(s.Values), so...)
 	}
@@ -182,8 +182,8 @@ func barChart(x []string, series []seriesDef, height int, stacked bool) *charts.
 }
 
 // heatmapChart draws rows (units) × columns (months); cells[i][j] is row i, column j.
-func heatmapChart(cols, rows []string, cells [][]*float64, name string, height int) *charts.HeatMap {
-	c := charts.NewHeatMap()
+func heatmapChart(cols, rows []string, cells [][]*float64, name string, height int) *echarts.HeatMap {
+	c := echarts.NewHeatMap()
 	c.SetGlobalOptions(baseOpts(height)...)
 	var max float64
 	var data []opts.HeatMapData
@@ -204,12 +204,12 @@ func heatmapChart(cols, rows []string, cells [][]*float64, name string, height i
 		max = 1
 	}
 	c.SetGlobalOptions(
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: cols, SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: rows, Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Interval: "0", Width: 160, Overflow: "truncate"}}),
-		charts.WithGridOpts(opts.Grid{Left: "170", Right: "30", Top: "10", Bottom: "70"}),
-		charts.WithVisualMapOpts(opts.VisualMap{Calculable: opts.Bool(true), Min: 0, Max: float32(max), Orient: "horizontal", Left: "center", Bottom: "0",
+		echarts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+		echarts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
+		echarts.WithXAxisOpts(opts.XAxis{Type: "category", Data: cols, SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}),
+		echarts.WithYAxisOpts(opts.YAxis{Type: "category", Data: rows, Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Interval: "0", Width: 160, Overflow: "truncate"}}),
+		echarts.WithGridOpts(opts.Grid{Left: "170", Right: "30", Top: "10", Bottom: "70"}),
+		echarts.WithVisualMapOpts(opts.VisualMap{Calculable: opts.Bool(true), Min: 0, Max: float32(max), Orient: "horizontal", Left: "center", Bottom: "0",
 			InRange: &opts.VisualMapInRange{Color: []string{"#f7fbff", "#6baed6", "#08306b"}}}),
 	)
 	c.SetXAxis(cols)

@@ -3,21 +3,16 @@ package charts
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
-	"log/slog"
 	"math"
 	"math/big"
 	"strconv"
+	"strings"
 	"time"
 )
 
-// errNotComputed marks a section whose mart table (or a column it needs) does not
-// exist yet: the section says "not computed" instead of failing the report.
-var errNotComputed = errors.New("not computed")
-
-// source reads the marts defensively. It learns the schema once so that a missing
-// table or column is found before querying.
+// source reads the marts. It learns the schema once so that a missing table or
+// column is reported by name before querying.
 type source struct {
 	ctx  context.Context
 	db   *sql.DB
@@ -66,20 +61,29 @@ func (s *source) has(table string, cols ...string) bool {
 // other numbers as float64, text as string, dates as time.Time, NULL as nil.
 type row map[string]any
 
-// query runs q when table has cols; errNotComputed otherwise. A query that fails on
-// an existing table is logged and reported the same way, so that one half-written
-// mart cannot take the whole report down (the section shows the reason).
+// query runs q, which reads table and needs cols of it. A missing table or column
+// and a failing query are errors that name the query: the report fails rather than
+// show a section as "not computed" (a wrong report is worse than none). Only NULL
+// values of untracked fields are shown as "not tracked", cell by cell.
 func (s *source) query(table string, cols []string, q string, args ...any) ([]row, error) {
 	if !s.has(table, cols...) {
-		return nil, errNotComputed
+		var missing []string
+		for _, c := range cols {
+			if !s.cols[table][c] {
+				missing = append(missing, c)
+			}
+		}
+		if s.cols[table] == nil {
+			return nil, fmt.Errorf("report: table %s does not exist (query: %s)", table, oneLine(q))
+		}
+		return nil, fmt.Errorf("report: table %s has no column %s (query: %s)", table, strings.Join(missing, ", "), oneLine(q))
 	}
 	rows, err := s.db.QueryContext(s.ctx, q, args...)
 	if err != nil {
 		if s.ctx.Err() != nil {
 			return nil, s.ctx.Err()
 		}
-		slog.Warn("report: query failed; section shown as not computed", "table", table, "err", err)
-		return nil, fmt.Errorf("%w: %v", errNotComputed, err)
+		return nil, fmt.Errorf("report: query on %s failed: %w (query: %s)", table, err, oneLine(q))
 	}
 	defer rows.Close()
 	names, err := rows.Columns()
@@ -107,6 +111,9 @@ func (s *source) query(table string, cols []string, q string, args ...any) ([]ro
 	}
 	return out, nil
 }
+
+// oneLine folds a query's whitespace so that it reads on one log or error line.
+func oneLine(q string) string { return strings.Join(strings.Fields(q), " ") }
 
 func normalise(v any) any {
 	switch x := v.(type) {

@@ -61,10 +61,10 @@ func (s *site) plausibilitySections() ([]*section, error) {
 	}
 	rows, err := s.src.query("data_quality", []string{"source", "check_id", "rows", "total", "failing"},
 		`SELECT source, check_id, rows, total, failing FROM data_quality ORDER BY source, check_id`)
-	if err := fatal(err); err != nil {
+	if err != nil {
 		return nil, err
 	}
-	if err == nil {
+	{
 		sec := &section{Title: s.qcl("title.checks"), Intro: s.qcl("intro.checks")}
 		t := &table{CSVName: "data_quality", Cols: s.qcCols("source", "check", "status", "rows", "of", "share"), Empty: s.c.T("empty")}
 		for _, r := range rows {
@@ -81,10 +81,10 @@ func (s *site) plausibilitySections() ([]*section, error) {
 	}
 	rows, err = s.src.query("field_coverage", []string{"source", "field", "blank", "total"},
 		`SELECT source, field, blank, total FROM field_coverage ORDER BY source, field`)
-	if err := fatal(err); err != nil {
+	if err != nil {
 		return nil, err
 	}
-	if err == nil {
+	{
 		sec := &section{Title: s.qcl("title.coverage")}
 		t := &table{CSVName: "field_coverage", Cols: s.qcCols("source", "field", "blank", "total", "share"), Empty: s.c.T("empty")}
 		for _, r := range rows {

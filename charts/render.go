@@ -91,37 +91,7 @@ func renderSite(ctx context.Context, db *sql.DB, cfg *config.Config, asOf time.T
 		return 0, err
 	}
 	t0 := time.Now()
-	d, err := s.load()
-	if err != nil {
-		return 0, err
-	}
-	slog.Debug("report: marts loaded", "took", time.Since(t0))
-	t0 = time.Now()
-	s.add(s.indexPage(d, liveDir))
-	for _, build := range []func(*data) (*page, error){s.overviewPage, s.trendsPage, s.repeatPage, s.timelinessPage, s.feedbackPage} {
-		p, err := build(d)
-		if err != nil {
-			return 0, err
-		}
-		s.add(p)
-	}
-	s.add(s.vetoPage(d))
-	for _, build := range []func(*data) (*page, error){s.appraisalPage, s.targetsPage} {
-		p, err := build(d)
-		if err != nil {
-			return 0, err
-		}
-		s.add(p)
-	}
-	q, err := s.qualityPage()
-	if err != nil {
-		return 0, err
-	}
-	s.add(q)
-	if err := s.unitPages(d); err != nil {
-		return 0, err
-	}
-	if err := s.buildWorkbook(d); err != nil {
+	if err := s.buildPages(liveDir); err != nil {
 		return 0, err
 	}
 	if err := ctx.Err(); err != nil {

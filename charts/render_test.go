@@ -446,11 +446,13 @@ func TestBrowser(t *testing.T) {
 		Charts, Drawn int
 		Pwned         bool
 		Ready         bool
+		NotComputed   bool
 	}
 	const probe = `(() => {
 		const boxes = Array.from(document.querySelectorAll("div.chart"));
 		const drawn = boxes.filter(b => { const c = b.querySelector("canvas"); return c && c.width > 0 && c.height > 0; }).length;
-		return {Charts: boxes.length, Drawn: drawn, Pwned: window.__pwned !== undefined, Ready: document.readyState === "complete"};
+		return {Charts: boxes.length, Drawn: drawn, Pwned: window.__pwned !== undefined, Ready: document.readyState === "complete",
+			NotComputed: /尚未计算|not computed/.test(document.body.innerText)};
 	})()`
 	start := time.Now()
 	outDir := filepath.Join("..", "test-output")
@@ -486,6 +488,9 @@ func TestBrowser(t *testing.T) {
 		}
 		if c.Drawn != c.Charts {
 			t.Errorf("%s: %d of %d charts drawn on a canvas", p, c.Drawn, c.Charts)
+		}
+		if c.NotComputed {
+			t.Errorf("%s: a section reads \"not computed\" in the browser", p)
 		}
 		if c.Pwned {
 			t.Errorf("%s: injected script ran (window.__pwned set)", p)

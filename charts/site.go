@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html/template"
-	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -88,6 +87,7 @@ type site struct {
 	year     string
 	apPeriod string // the appraisal quarter shown (latest complete quarter, or review quarter)
 	review   string // quarterly review being archived ("" for the live site)
+	liveDir  string // the published site (for the list of archives on the index)
 	units    map[string]*unitInfo
 	order    []string // unit ids by name
 	pages    []*page
@@ -111,18 +111,6 @@ func unitFile(id string) string {
 	}
 	h := sha256.Sum256([]byte(id))
 	return "unit/" + safe + "-" + hex.EncodeToString(h[:4]) + ".html"
-}
-
-// pseud shows a pseudonym (HMAC hex) by a short prefix: enough to tell people apart
-// on one page, never the stored value.
-func pseud(s string) string {
-	if s == "" {
-		return ""
-	}
-	if len(s) > 10 {
-		return s[:10] + "…"
-	}
-	return s
 }
 
 // rel makes a root-relative path relative to the page at from.
@@ -172,120 +160,6 @@ func (s *site) chartLabels(from string, ids []string) ([]string, map[string]stri
 		}
 	}
 	return labels, links
-}
-
-// formatting -------------------------------------------------------------
-
-func finite(p *float64) bool { return p != nil && !math.IsNaN(*p) && !math.IsInf(*p, 0) }
-
-func fmtInt(v int64) string {
-	s := strconv.FormatInt(v, 10)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	for i, ch := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(ch)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
-func fmtFloat(p *float64, prec int) string {
-	if !finite(p) {
-		return "-"
-	}
-	return strconv.FormatFloat(*p, 'f', prec, 64)
-}
-
-func sortKey(p *float64) string {
-	if !finite(p) {
-		return ""
-	}
-	return strconv.FormatFloat(*p, 'g', -1, 64)
-}
-
-// countCell shows a count; NULL (the field is not tracked) says so.
-func (s *site) countCell(r row, k string) cell {
-	p := r.f(k)
-	if p == nil {
-		return cell{Text: s.c.T("not_tracked"), Class: "num"}
-	}
-	if !finite(p) {
-		return cell{Text: "-", Class: "num"}
-	}
-	return cell{Text: fmtInt(int64(*p)), Sort: sortKey(p), Class: "num"}
-}
-
-// rateCell shows a fraction as a percentage. A NULL rate is "not tracked" when its
-// denominator is NULL too, and "-" when the denominator is 0 (nothing to rate).
-func (s *site) rateCell(r row, k, denom string) cell {
-	p := r.f(k)
-	if p == nil {
-		if denom != "" && r.f(denom) != nil {
-			return cell{Text: "-", Class: "num"}
-		}
-		return cell{Text: s.c.T("not_tracked"), Class: "num"}
-	}
-	if !finite(p) {
-		return cell{Text: "-", Class: "num"}
-	}
-	return cell{Text: fmtFloat(ptr(*p*100), 1) + "%", Sort: sortKey(p), Class: "num"}
-}
-
-// pctCell shows a *_pct column (already a percentage) with its sign; lowerGood
-// colours a fall green and a rise red (petition volume).
-func (s *site) pctCell(r row, k string, lowerGood bool) cell {
-	p := r.f(k)
-	if !finite(p) {
-		return cell{Text: "-", Class: "num"}
-	}
-	c := cell{Text: signed(*p) + "%", Sort: sortKey(p), Class: "num"}
-	if lowerGood && *p < 0 || !lowerGood && *p > 0 {
-		c.Class += " good"
-	} else if *p != 0 {
-		c.Class += " bad"
-	}
-	return c
-}
-
-func (s *site) numCell(r row, k string, prec int) cell {
-	p := r.f(k)
-	return cell{Text: fmtFloat(p, prec), Sort: sortKey(p), Class: "num"}
-}
-
-func textCell(t string) cell { return cell{Text: t} }
-
-func signed(v float64) string {
-	if v > 0 {
-		return "+" + strconv.FormatFloat(v, 'f', 1, 64)
-	}
-	return strconv.FormatFloat(v, 'f', 1, 64)
-}
-
-func ptr(v float64) *float64 { return &v }
-
-func (s *site) cols(keys ...string) []column {
-	out := make([]column, len(keys))
-	for i, k := range keys {
-		num := true
-		switch k {
-		case "unit", "unit_id", "sector", "level", "peer_group", "period", "label", "scope", "subject", "rule", "reason",
-			"grade", "final_grade", "veto", "eligible", "metric", "status", "petition_id", "source", "received_date",
-			"handle_deadline", "listed_supervision", "leader_owner", "petitioner", "last_received", "closed_date",
-			"back_date", "file", "started_at", "batch_status", "field", "severity", "first_received", "channel",
-			"category", "kind", "watermark", "indicator", "why", "triggered", "target", "year":
-			num = false
-		}
-		out[i] = column{Label: s.c.T("col." + k), Num: num}
-	}
-	return out
 }
 
 // writing ----------------------------------------------------------------
@@ -365,7 +239,7 @@ func (s *site) loadUnits() error {
 	s.units = map[string]*unitInfo{}
 	rows, err := s.src.query("units", []string{"unit_id", "name", "parent_id", "level", "sector"},
 		`SELECT unit_id, name, parent_id, level, sector FROM units`)
-	if err != nil && err != errNotComputed {
+	if err != nil {
 		return err
 	}
 	for _, r := range rows {
@@ -401,4 +275,32 @@ func ParseQuarter(q string) (start, end time.Time, err error) {
 	start = time.Date(y, time.Month(3*(n-1)+1), 1, 0, 0, 0, 0, time.UTC)
 	end = start.AddDate(0, 3, -1)
 	return start, end, nil
+}
+
+func (s *site) yearInt() int {
+	y, _ := strconv.Atoi(s.year)
+	return y
+}
+
+func (s *site) add(p *page) { s.pages = append(s.pages, p) }
+
+func (s *site) sprintf(key string, args ...any) string { return fmt.Sprintf(s.c.T(key), args...) }
+
+// buildPages builds every page, each loading its own data, and the workbook.
+func (s *site) buildPages(liveDir string) error {
+	s.liveDir = liveDir
+	for _, build := range []func() (*page, error){s.indexPage, s.overviewPage, s.trendsPage, s.repeatPage, s.timelinessPage,
+		s.feedbackPage, s.vetoPage, s.appraisalPage, s.targetsPage, s.qualityPage} {
+		p, err := build()
+		if err != nil {
+			return err
+		}
+		s.add(p)
+	}
+	units, err := s.unitPages()
+	if err != nil {
+		return err
+	}
+	s.pages = append(s.pages, units...)
+	return s.buildWorkbook()
 }

@@ -45,9 +45,17 @@ func xlsxValue(c cell) any {
 }
 
 // buildWorkbook assembles appraisal.xlsx from the ranking and targets tables.
-func (s *site) buildWorkbook(d *data) error {
+func (s *site) buildWorkbook() error {
 	if !s.cfg.Report.Xlsx {
 		return nil
+	}
+	d, err := s.loadInto(s.loadAppraisal, s.loadTargets)
+	if err != nil {
+		return err
+	}
+	quantiles, err := s.quantileSection()
+	if err != nil {
+		return err
 	}
 	sheets := []struct {
 		name string
@@ -56,7 +64,7 @@ func (s *site) buildWorkbook(d *data) error {
 		{strings.TrimSpace("ranking " + s.apPeriod), s.rankingTable("appraisal.html", d.apRows, "ranking")},
 		{strings.TrimSpace("indicators " + s.apPeriod), s.ragTable("appraisal.html", d)},
 		{"targets " + s.year, s.targetsTable("targets.html", d.targets, "targets")},
-		{"peer quantiles " + s.year, s.quantileSection().Tables[0]},
+		{"peer quantiles " + s.year, quantiles.Tables[0]},
 	}
 	b, err := workbook(sheets)
 	if err != nil {

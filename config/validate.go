@@ -7,39 +7,17 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/xinfang/xinfang/spec"
 )
-
-// CanonicalFields lists SPEC §2's fields in order, with whether each is required.
-var CanonicalFields = []struct {
-	Name     string
-	Required bool
-}{
-	{"petition_id", true}, {"received_at", true}, {"unit_id", true},
-	{"petitioner_id", false}, {"matter_id", false}, {"channel", false}, {"category", false},
-	{"headcount", false}, {"source_type", false}, {"feedback_due", false}, {"feedback_at", false},
-	{"accepted_at", false}, {"due_at", false}, {"extension_days", false}, {"closed_at", false},
-	{"justified", false}, {"satisfaction", false}, {"followup_at", false},
-	{"listed_supervision", false}, {"leader_owner", false}, {"handler_id", false},
-	{"mass_incident", false}, {"traced_fault", false}, {"updated_at", false},
-}
-
-// IsCanonicalField reports whether name is a SPEC §2 field.
-func IsCanonicalField(name string) bool {
-	for _, f := range CanonicalFields {
-		if f.Name == name {
-			return true
-		}
-	}
-	return false
-}
 
 var (
 	sourceKinds   = []string{"synthetic", "csv", "tsv", "xlsx", "jsonl", "parquet", "postgres"}
 	encodings     = []string{"", "auto", "utf-8", "utf8", "gb18030", "gbk"}
-	vetoMetrics   = []string{"justified_complaints", "mass_incident", "traced_fault"}
+	vetoMetrics   = spec.VetoMetrics()
 	ops           = []string{">=", ">", "<=", "<", "="}
-	indicatorIDs  = []string{"on_time_rate", "acceptance_rate", "repeat_rate", "first_contact_rate", "feedback_rate", "followup_rate", "satisfaction_rate", "yoy_pct", "not_ceased_rate", "repeat_petitioner_rate"}
-	targetMetrics = []string{"volume_change_pct", "on_time_rate", "acceptance_rate", "repeat_rate", "repeat_petitioner_rate", "first_contact_rate", "feedback_rate", "followup_rate", "satisfaction_rate", "not_ceased_rate"}
+	indicatorIDs  = spec.IndicatorIDs()
+	targetMetrics = spec.TargetMetrics()
 )
 
 func oneOf(v string, set []string) bool {
@@ -131,7 +109,7 @@ func (c *Config) Validate() error {
 			}
 		}
 		if s.Kind != "synthetic" && s.Kind != "" {
-			for _, req := range []string{"petition_id", "received_at", "unit_id"} {
+			for _, req := range spec.RequiredFields() {
 				fm, ok := s.Mapping.Fields[req]
 				if !ok || (fm.Column == "" && len(fm.Columns) == 0 && fm.Const == "" && fm.Expr == "") {
 					// An identity mapping is allowed: canonical CSVs need no mapping at all.
@@ -149,7 +127,7 @@ func (c *Config) Validate() error {
 		for _, f := range fields {
 			fm := s.Mapping.Fields[f]
 			fk := k + ".mapping.fields." + f
-			if !IsCanonicalField(f) {
+			if !spec.IsField(f) {
 				add(c.errAt(fk, "not a canonical field (see SPEC §2)"))
 				continue
 			}
@@ -174,7 +152,7 @@ func (c *Config) Validate() error {
 			}
 		}
 		for f := range s.Mapping.Values {
-			if !IsCanonicalField(f) {
+			if !spec.IsField(f) {
 				add(c.errAt(k+".mapping.values."+f, "not a canonical field"))
 			} else if isDateField(f) {
 				add(c.errAt(k+".mapping.values."+f, "values does not apply to a date field: give layouts, or an expr"))
@@ -186,7 +164,7 @@ func (c *Config) Validate() error {
 			}
 		}
 		for _, f := range s.Mapping.Personal {
-			if !IsCanonicalField(f) {
+			if !spec.IsField(f) {
 				add(c.errAt(k+".mapping.personal", "%q is not a canonical field", f))
 			}
 		}
@@ -293,7 +271,7 @@ func (c *Config) Validate() error {
 		if t.Op != "<=" && t.Op != ">=" {
 			add(c.errAt(k+".op", "want <= (ceiling) or >= (floor), got %q", t.Op))
 		}
-		if t.Metric != "volume_change_pct" && (t.Value < 0 || t.Value > 1) {
+		if m, ok := spec.MetricByID(t.Metric); ok && m.Unit == spec.Rate && (t.Value < 0 || t.Value > 1) {
 			add(c.errAt(k+".value", "a rate target is a fraction in [0, 1], got %v", t.Value))
 		}
 	}

@@ -16,15 +16,16 @@ const module = "github.com/xinfang/xinfang/"
 // each may import only the packages listed for it. A new import between them is a
 // design change; update DESIGN.md and this table together.
 var allowedImports = map[string][]string{
-	"config":             {},
+	"spec":               {},
+	"config":             {"spec"},
 	"store":              {},
 	"archive":            {},
 	"version":            {},
 	"export":             {},
-	"pipeline/synthetic": {"config"},
-	"pipeline":           {"config", "store", "pipeline/synthetic"},
+	"pipeline/synthetic": {"config", "spec"},
+	"pipeline":           {"config", "spec", "store", "pipeline/synthetic"},
 	"queries":            {"config", "version"},
-	"charts":             {"config", "archive", "export"},
+	"charts":             {"config", "spec", "archive", "export"},
 	"adhoc":              {},
 	"auth":               {},
 	"alerts":             {"config", "queries", "store"},
@@ -57,6 +58,9 @@ func TestImportsRunOneWay(t *testing.T) {
 			af, err := parser.ParseFile(token.NewFileSet(), f, src, parser.ImportsOnly)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if af.Name.Name == "main" {
+				continue // a go:generate program beside the package, not part of it
 			}
 			for _, im := range af.Imports {
 				p := strings.Trim(im.Path.Value, `"`)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/xinfang/xinfang/config"
 	"github.com/xinfang/xinfang/pipeline/synthetic"
+	"github.com/xinfang/xinfang/spec"
 	"github.com/xinfang/xinfang/store"
 )
 
@@ -93,24 +94,24 @@ func cpuTime() time.Duration {
 // nativeLoadSQL is DuckDB's own path for a canonical CSV into petitions.
 func nativeLoadSQL(path string) string {
 	var types, sel []string
-	for i := 0; i < numFields; i++ {
+	for i := 0; i < spec.NumFields; i++ {
 		t := "VARCHAR"
-		switch fieldKinds[i] {
-		case kDateTime:
+		switch spec.Fields[i].Kind {
+		case spec.DateTime:
 			t = "TIMESTAMP"
-		case kDate:
+		case spec.Date:
 			t = "DATE"
-		case kInt:
+		case spec.Int:
 			t = "INTEGER"
-		case kBool:
+		case spec.Bool:
 			t = "BOOLEAN"
 		}
-		types = append(types, fmt.Sprintf("'%s': '%s'", fieldNames[i], t))
-		sel = append(sel, fieldNames[i])
+		types = append(types, fmt.Sprintf("'%s': '%s'", spec.Fields[i].Name, t))
+		sel = append(sel, spec.Fields[i].Name)
 		switch i {
-		case fReceivedAt:
+		case spec.ReceivedAt:
 			sel = append(sel, "CAST(received_at AS DATE)")
-		case fClosedAt:
+		case spec.ClosedAt:
 			sel = append(sel, "CAST(closed_at AS DATE)")
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/xinfang/xinfang/config"
+	"github.com/xinfang/xinfang/spec"
 )
 
 // CheckSources finds, for check-config, the mapping errors an ingest would hit:
@@ -52,8 +53,8 @@ func checkStatic(ctx context.Context, cfg *config.Config, src *config.Source, k 
 	var errs config.Errors
 	mp := src.Mapping
 	aliasCheck := func(key, field string, vals map[string]string) {
-		fi := fieldIndex(field)
-		if fi < 0 {
+		fi, ok := spec.FieldByName(field)
+		if !ok {
 			return // reported by config validation
 		}
 		keys := make([]string, 0, len(vals))
@@ -63,17 +64,17 @@ func checkStatic(ctx context.Context, cfg *config.Config, src *config.Source, k 
 		sort.Strings(keys)
 		for _, from := range keys {
 			to := strings.TrimSpace(vals[from])
-			switch fieldKinds[fi] {
-			case kEnum:
+			switch spec.Fields[fi].Kind {
+			case spec.Enum:
 				if _, ok := builtinEnums[field][to]; !ok {
 					errs = append(errs, cfg.ErrorAt(key, "%q -> %q: %q is not a %s value (want one of %s)",
 						from, to, to, field, strings.Join(enumValues(field), ", ")))
 				}
-			case kBool:
+			case spec.Bool:
 				if _, ok := parseBool(to, nil); !ok {
 					errs = append(errs, cfg.ErrorAt(key, "%q -> %q: %q is not a boolean (true, false, yes, no, 1, 0, 是, 否)", from, to, to))
 				}
-			case kInt:
+			case spec.Int:
 				if _, ok := parseInt(to); !ok {
 					errs = append(errs, cfg.ErrorAt(key, "%q -> %q: %q is not an integer", from, to, to))
 				}
@@ -87,7 +88,7 @@ func checkStatic(ctx context.Context, cfg *config.Config, src *config.Source, k 
 		aliasCheck(k+".mapping.fields."+f+".values", f, fm.Values)
 	}
 	for _, p := range mp.Personal {
-		if fi := fieldIndex(p); fi >= 0 && fieldKinds[fi] != kString {
+		if fi, ok := spec.FieldByName(p); ok && spec.Fields[fi].Kind != spec.String {
 			errs = append(errs, cfg.ErrorAt(k+".mapping.personal", "%s is not a text field; only text fields can be pseudonymised", p))
 		}
 	}

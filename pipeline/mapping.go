@@ -8,78 +8,8 @@ import (
 	"time"
 
 	"github.com/xinfang/xinfang/config"
+	"github.com/xinfang/xinfang/spec"
 )
-
-// fieldKind is how a canonical field is parsed and stored.
-type fieldKind uint8
-
-const (
-	kString fieldKind = iota
-	kDateTime
-	kDate
-	kEnum
-	kInt
-	kBool
-)
-
-// Canonical field indexes, in config.CanonicalFields order.
-const (
-	fPetitionID = iota
-	fReceivedAt
-	fUnitID
-	fPetitionerID
-	fMatterID
-	fChannel
-	fCategory
-	fHeadcount
-	fSourceType
-	fFeedbackDue
-	fFeedbackAt
-	fAcceptedAt
-	fDueAt
-	fExtensionDays
-	fClosedAt
-	fJustified
-	fSatisfaction
-	fFollowupAt
-	fListedSupervision
-	fLeaderOwner
-	fHandlerID
-	fMassIncident
-	fTracedFault
-	fUpdatedAt
-	numFields
-)
-
-var fieldKinds = [numFields]fieldKind{
-	fPetitionID: kString, fReceivedAt: kDateTime, fUnitID: kString, fPetitionerID: kString,
-	fMatterID: kString, fChannel: kEnum, fCategory: kString, fHeadcount: kInt, fSourceType: kEnum,
-	fFeedbackDue: kDate, fFeedbackAt: kDate, fAcceptedAt: kDate, fDueAt: kDate, fExtensionDays: kInt,
-	fClosedAt: kDateTime, fJustified: kEnum, fSatisfaction: kEnum, fFollowupAt: kDate,
-	fListedSupervision: kBool, fLeaderOwner: kString, fHandlerID: kString, fMassIncident: kBool,
-	fTracedFault: kBool, fUpdatedAt: kDateTime,
-}
-
-// fieldNames are the canonical names by index (a var initializer, so that
-// stageSchema, built from it, sees it filled).
-var fieldNames = func() (out [numFields]string) {
-	if len(config.CanonicalFields) != numFields {
-		panic("pipeline: canonical field list out of step with config.CanonicalFields")
-	}
-	for i, f := range config.CanonicalFields {
-		out[i] = f.Name
-	}
-	return out
-}()
-
-func fieldIndex(name string) int {
-	for i, n := range fieldNames {
-		if n == name {
-			return i
-		}
-	}
-	return -1
-}
 
 // getter says where a field's raw text comes from in a row.
 type getter struct {
@@ -126,7 +56,7 @@ func (g *getter) get(row []string) string {
 // fieldSpec is one compiled canonical field of a source.
 type fieldSpec struct {
 	getter
-	kind     fieldKind
+	kind     spec.Kind
 	personal bool
 	layouts  []string
 	aliases  map[string]string // enum / bool aliases (source value -> canonical)
@@ -135,7 +65,7 @@ type fieldSpec struct {
 // mapper turns source rows into canonical records for one source (and header).
 type mapper struct {
 	source      string
-	fields      [numFields]fieldSpec
+	fields      [spec.NumFields]fieldSpec
 	zones       zones
 	excelSerial bool
 	// rules are the source's where conditions and exprs its computed fields; an
@@ -151,7 +81,7 @@ func (m *mapper) mappedFields() []string {
 	var out []string
 	for i := range m.fields {
 		if m.fields[i].mapped {
-			out = append(out, fieldNames[i])
+			out = append(out, spec.Fields[i].Name)
 		}
 	}
 	return out
@@ -163,7 +93,7 @@ func identityMapping(header []string) config.Mapping {
 	m := config.Mapping{Fields: map[string]config.FieldMap{}}
 	for _, h := range header {
 		h = cleanHeader(h)
-		if config.IsCanonicalField(h) {
+		if spec.IsField(h) {
 			m.Fields[h] = config.FieldMap{Column: h}
 		}
 	}
@@ -201,7 +131,10 @@ func newMapper(src *config.Source, header []string, globalLoc *time.Location, ex
 			colIdx[h] = i
 		}
 	}
-	personal := map[string]bool{"petitioner_id": true}
+	personal := map[string]bool{}
+	for _, f := range spec.Fields {
+		personal[f.Name] = f.Personal
+	}
 	for _, p := range mp.Personal {
 		personal[p] = true
 		if _, ok := mp.Fields[p]; !ok {
@@ -220,15 +153,15 @@ func newMapper(src *config.Source, header []string, globalLoc *time.Location, ex
 		return i
 	}
 	for name, fm := range mp.Fields {
-		fi := fieldIndex(name)
-		if fi < 0 {
+		fi, ok := spec.FieldByName(name)
+		if !ok {
 			return nil, fmt.Errorf("source %s: mapping names %q, which is not a canonical field", src.Name, name)
 		}
 		f := &m.fields[fi]
 		f.mapped = true
-		f.kind = fieldKinds[fi]
+		f.kind = spec.Fields[fi].Kind
 		f.personal = personal[name]
-		if f.personal && f.kind != kString {
+		if f.personal && f.kind != spec.String {
 			return nil, fmt.Errorf("source %s: mapping.personal names %s, which is not a text field (only text fields can be pseudonymised)", src.Name, name)
 		}
 		switch {
@@ -252,9 +185,9 @@ func newMapper(src *config.Source, header []string, globalLoc *time.Location, ex
 		if len(f.layouts) == 0 {
 			f.layouts = mp.DateLayouts
 		}
-		if f.kind == kEnum || f.kind == kBool || len(fm.Values) > 0 || len(mp.Values[name]) > 0 {
+		if f.kind == spec.Enum || f.kind == spec.Bool || len(fm.Values) > 0 || len(mp.Values[name]) > 0 {
 			f.aliases = map[string]string{}
-			if f.kind == kEnum {
+			if f.kind == spec.Enum {
 				for k, v := range builtinEnums[name] {
 					f.aliases[k] = v
 				}
@@ -265,7 +198,7 @@ func newMapper(src *config.Source, header []string, globalLoc *time.Location, ex
 			for k, v := range fm.Values {
 				f.aliases[strings.TrimSpace(k)] = v
 			}
-			if f.kind == kEnum {
+			if f.kind == spec.Enum {
 				// A config alias must land on a canonical value, else every record
 				// using it would get a warning for a config mistake.
 				for k, v := range f.aliases {
@@ -282,30 +215,21 @@ func newMapper(src *config.Source, header []string, globalLoc *time.Location, ex
 		return nil, fmt.Errorf("source %s: mapped column(s) not in the header: %s (header: %s)",
 			src.Name, strings.Join(missing, ", "), strings.Join(header, ", "))
 	}
-	for _, req := range []int{fPetitionID, fReceivedAt, fUnitID} {
+	for _, req := range []int{spec.PetitionID, spec.ReceivedAt, spec.UnitID} {
 		if !m.fields[req].mapped {
-			return nil, fmt.Errorf("source %s: required field %s is not mapped (header: %s)", src.Name, fieldNames[req], strings.Join(header, ", "))
+			return nil, fmt.Errorf("source %s: required field %s is not mapped (header: %s)", src.Name, spec.Fields[req].Name, strings.Join(header, ", "))
 		}
 	}
 	return m, nil
 }
 
-func enumValues(field string) []string {
-	var out []string
-	for k, v := range builtinEnums[field] {
-		if k == v {
-			out = append(out, k)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
+func enumValues(field string) []string { return spec.EnumValues(field) }
 
 // alias applies a field's configured values before parsing: a blank cell takes the
 // value given for "" (a default), and a text or integer field takes its alias (enum
 // and boolean fields look their aliases up while parsing).
 func (f *fieldSpec) alias(raw string) string {
-	if raw == "" || f.kind == kString || f.kind == kInt {
+	if raw == "" || f.kind == spec.String || f.kind == spec.Int {
 		if v, ok := f.aliases[raw]; ok {
 			return strings.TrimSpace(v)
 		}

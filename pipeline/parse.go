@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/xinfang/xinfang/spec"
 )
 
 // Wall-clock values are kept as "naive" instants: the local calendar time encoded as
@@ -238,25 +240,8 @@ func inRange(t time.Time) bool {
 	return y >= minYear && y <= maxYear
 }
 
-// Enum aliases of SPEC §2: the canonical English values plus the Chinese ones.
-var builtinEnums = map[string]map[string]string{
-	"channel": {
-		"letter": "letter", "visit": "visit", "online": "online", "phone": "phone", "other": "other",
-		"来信": "letter", "来访": "visit", "网上": "online", "来电": "phone", "其他": "other",
-	},
-	"source_type": {
-		"self": "self", "transferred": "transferred", "assigned": "assigned", "supervised": "supervised",
-		"本级受理": "self", "上级转送": "transferred", "上级交办": "assigned", "上级督办": "supervised",
-	},
-	"justified": {
-		"justified": "justified", "partly": "partly", "unjustified": "unjustified", "undetermined": "undetermined",
-		"合理": "justified", "部分合理": "partly", "不合理": "unjustified", "未认定": "undetermined",
-	},
-	"satisfaction": {
-		"satisfied": "satisfied", "basically": "basically", "unsatisfied": "unsatisfied", "unrated": "unrated",
-		"满意": "satisfied", "基本满意": "basically", "不满意": "unsatisfied", "未评价": "unrated",
-	},
-}
+// Enum aliases of SPEC §2 (canonical values plus the Chinese ones), from the registry.
+var builtinEnums = spec.EnumAliases()
 
 // builtinBools are the accepted boolean spellings; English ones in any letter case.
 var builtinBools = map[string]bool{

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/xinfang/xinfang/spec"
 	"log/slog"
 	"strings"
 	"time"
@@ -127,7 +128,7 @@ func fieldCoverage(ctx context.Context, conn *sql.Conn, source string) error {
 			rows.Close()
 			return err
 		}
-		if fieldIndex(f) >= 0 { // only canonical names reach the SQL below
+		if spec.IsField(f) { // only canonical names reach the SQL below
 			fields = append(fields, f)
 		}
 	}

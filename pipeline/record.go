@@ -11,6 +11,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/zeebo/xxh3"
+
+	"github.com/xinfang/xinfang/spec"
 )
 
 // stageSchema is the Arrow schema of canonical records on their way into DuckDB:
@@ -20,24 +22,24 @@ var stageSchema = func() *arrow.Schema {
 	ts := &arrow.TimestampType{Unit: arrow.Microsecond}
 	var fs []arrow.Field
 	add := func(name string, t arrow.DataType) { fs = append(fs, arrow.Field{Name: name, Type: t, Nullable: true}) }
-	for i := 0; i < numFields; i++ {
-		switch fieldKinds[i] {
-		case kString, kEnum:
-			add(fieldNames[i], arrow.BinaryTypes.String)
-		case kDateTime:
-			add(fieldNames[i], ts)
+	for i := 0; i < spec.NumFields; i++ {
+		switch spec.Fields[i].Kind {
+		case spec.String, spec.Enum:
+			add(spec.Fields[i].Name, arrow.BinaryTypes.String)
+		case spec.DateTime:
+			add(spec.Fields[i].Name, ts)
 			switch i {
-			case fReceivedAt:
+			case spec.ReceivedAt:
 				add("received_date", arrow.FixedWidthTypes.Date32)
-			case fClosedAt:
+			case spec.ClosedAt:
 				add("closed_date", arrow.FixedWidthTypes.Date32)
 			}
-		case kDate:
-			add(fieldNames[i], arrow.FixedWidthTypes.Date32)
-		case kInt:
-			add(fieldNames[i], arrow.PrimitiveTypes.Int32)
-		case kBool:
-			add(fieldNames[i], arrow.FixedWidthTypes.Boolean)
+		case spec.Date:
+			add(spec.Fields[i].Name, arrow.FixedWidthTypes.Date32)
+		case spec.Int:
+			add(spec.Fields[i].Name, arrow.PrimitiveTypes.Int32)
+		case spec.Bool:
+			add(spec.Fields[i].Name, arrow.FixedWidthTypes.Boolean)
 		}
 	}
 	add("row_num", arrow.PrimitiveTypes.Int64)
@@ -71,7 +73,7 @@ type converter struct {
 	m       *mapper
 	ps      *pseudonymizer
 	rb      *array.RecordBuilder
-	builder [numFields]array.Builder
+	builder [spec.NumFields]array.Builder
 	recvDay *array.Date32Builder
 	closDay *array.Date32Builder
 	rowNum  *array.Int64Builder
@@ -91,28 +93,28 @@ type converter struct {
 	// duplicates are possible (a hash collision only costs the slower exact path).
 	ids []uint64
 	// dataLen is each string column's data bytes per full record, as last seen.
-	dataLen [numFields]int
+	dataLen [spec.NumFields]int
 
 	// per-row scratch
-	vals    [numFields]string
-	times   [numFields]time.Time
-	nums    [numFields]int64
-	bools   [numFields]bool
-	present [numFields]bool
+	vals    [spec.NumFields]string
+	times   [spec.NumFields]time.Time
+	nums    [spec.NumFields]int64
+	bools   [spec.NumFields]bool
+	present [spec.NumFields]bool
 }
 
 func newConverter(m *mapper, key []byte) *converter {
 	c := &converter{m: m, ps: newPseudonymizer(key), rb: array.NewRecordBuilder(memory.DefaultAllocator, stageSchema),
 		hexBuf: make([]byte, 32)}
 	col := 0
-	for i := 0; i < numFields; i++ {
+	for i := 0; i < spec.NumFields; i++ {
 		c.builder[i] = c.rb.Field(col)
 		col++
-		if i == fReceivedAt {
+		if i == spec.ReceivedAt {
 			c.recvDay = c.rb.Field(col).(*array.Date32Builder)
 			col++
 		}
-		if i == fClosedAt {
+		if i == spec.ClosedAt {
 			c.closDay = c.rb.Field(col).(*array.Date32Builder)
 			col++
 		}
@@ -128,7 +130,7 @@ func newConverter(m *mapper, key []byte) *converter {
 // is sized from the previous record's actual bytes (a modest guess at first).
 func (c *converter) reserve() {
 	c.rb.Reserve(recordRows)
-	for i := 0; i < numFields; i++ {
+	for i := 0; i < spec.NumFields; i++ {
 		if sb, ok := c.builder[i].(*array.StringBuilder); ok && c.m.fields[i].mapped {
 			n := c.dataLen[i] + c.dataLen[i]/8
 			if n == 0 {
@@ -142,7 +144,7 @@ func (c *converter) reserve() {
 
 // noteDataLen records each string column's data size before the builders reset.
 func (c *converter) noteDataLen() {
-	for i := 0; i < numFields; i++ {
+	for i := 0; i < spec.NumFields; i++ {
 		if sb, ok := c.builder[i].(*array.StringBuilder); ok {
 			c.dataLen[i] = sb.DataLen() * recordRows / max(c.n, 1)
 		}
@@ -167,7 +169,7 @@ func (c *converter) warn(row int64, f int, reason, value string) {
 	if c.m.fields[f].personal {
 		value = redacted
 	}
-	c.issues = append(c.issues, issue{row: row, petitionID: c.vals[fPetitionID], field: fieldNames[f], reason: reason, severity: "warning", value: value})
+	c.issues = append(c.issues, issue{row: row, petitionID: c.vals[spec.PetitionID], field: spec.Fields[f].Name, reason: reason, severity: "warning", value: value})
 	c.warns++
 }
 
@@ -178,7 +180,7 @@ func (c *converter) add(row []string, rowNum int64) {
 	var rejectFields []string
 	var rejectReasons []string
 	var rejectValue string
-	for f := 0; f < numFields; f++ {
+	for f := 0; f < spec.NumFields; f++ {
 		fs := &m.fields[f]
 		c.present[f] = false
 		c.vals[f] = ""
@@ -189,30 +191,30 @@ func (c *converter) add(row []string, rowNum int64) {
 		if fs.aliases != nil {
 			raw = fs.alias(raw)
 		}
-		required := f == fPetitionID || f == fReceivedAt || f == fUnitID
+		required := f == spec.PetitionID || f == spec.ReceivedAt || f == spec.UnitID
 		if raw == "" {
 			if required {
-				rejectFields = append(rejectFields, fieldNames[f])
-				rejectReasons = append(rejectReasons, fieldNames[f]+" is missing")
+				rejectFields = append(rejectFields, spec.Fields[f].Name)
+				rejectReasons = append(rejectReasons, spec.Fields[f].Name+" is missing")
 			}
 			continue
 		}
 		switch fs.kind {
-		case kString:
+		case spec.String:
 			if fs.personal {
 				raw = c.ps.pseudonym(raw)
 			}
 			c.vals[f] = raw
 			c.present[f] = true
-		case kEnum:
+		case spec.Enum:
 			v, ok := fs.aliases[raw]
 			if !ok {
-				c.warn(rowNum, f, "not a known "+fieldNames[f]+" value; stored blank", raw)
+				c.warn(rowNum, f, "not a known "+spec.Fields[f].Name+" value; stored blank", raw)
 				continue
 			}
 			c.vals[f] = v
 			c.present[f] = true
-		case kBool:
+		case spec.Bool:
 			b, ok := parseBool(raw, fs.aliases)
 			if !ok {
 				c.warn(rowNum, f, "not a boolean; stored blank", raw)
@@ -220,19 +222,19 @@ func (c *converter) add(row []string, rowNum int64) {
 			}
 			c.bools[f] = b
 			c.present[f] = true
-		case kInt:
+		case spec.Int:
 			n, ok := parseInt(raw)
 			switch {
 			case !ok:
 				c.warn(rowNum, f, "not an integer; stored blank", raw)
 				continue
-			case f == fHeadcount && n < 1:
+			case f == spec.Headcount && n < 1:
 				c.warn(rowNum, f, "headcount below 1; stored blank", raw)
 				continue
-			case f == fExtensionDays && n < 0:
+			case f == spec.ExtensionDays && n < 0:
 				c.warn(rowNum, f, "negative extension_days; stored blank", raw)
 				continue
-			case f == fExtensionDays && n > 30:
+			case f == spec.ExtensionDays && n > 30:
 				c.warn(rowNum, f, "extension_days above 30; capped at 30", raw)
 				n = 30
 			case n > 1<<31-1:
@@ -241,12 +243,12 @@ func (c *converter) add(row []string, rowNum int64) {
 			}
 			c.nums[f] = n
 			c.present[f] = true
-		case kDateTime, kDate:
+		case spec.DateTime, spec.Date:
 			tv, ok := parseTime(raw, fs.layouts, m.excelSerial)
 			if !ok {
 				if required {
-					rejectFields = append(rejectFields, fieldNames[f])
-					rejectReasons = append(rejectReasons, fieldNames[f]+" is not a date or datetime")
+					rejectFields = append(rejectFields, spec.Fields[f].Name)
+					rejectReasons = append(rejectReasons, spec.Fields[f].Name+" is not a date or datetime")
 					rejectValue = raw
 				} else {
 					c.warn(rowNum, f, "not a date or datetime; stored blank", raw)
@@ -254,15 +256,15 @@ func (c *converter) add(row []string, rowNum int64) {
 				continue
 			}
 			var t time.Time
-			if fs.kind == kDate {
+			if fs.kind == spec.Date {
 				t = m.zones.date(tv)
 			} else {
 				t = m.zones.wall(tv)
 			}
 			if !inRange(t) {
 				if required {
-					rejectFields = append(rejectFields, fieldNames[f])
-					rejectReasons = append(rejectReasons, fieldNames[f]+" is out of range (years 1900-2199)")
+					rejectFields = append(rejectFields, spec.Fields[f].Name)
+					rejectReasons = append(rejectReasons, spec.Fields[f].Name+" is out of range (years 1900-2199)")
 					rejectValue = raw
 				} else {
 					c.warn(rowNum, f, "date out of range (years 1900-2199); stored blank", raw)
@@ -280,10 +282,10 @@ func (c *converter) add(row []string, rowNum int64) {
 			c.issues = c.issues[:len(c.issues)-1]
 			c.warns--
 		}
-		if m.fields[fReceivedAt].personal {
+		if m.fields[spec.ReceivedAt].personal {
 			rejectValue = redacted
 		}
-		c.issues = append(c.issues, issue{row: rowNum, petitionID: c.vals[fPetitionID], field: strings.Join(rejectFields, ","),
+		c.issues = append(c.issues, issue{row: rowNum, petitionID: c.vals[spec.PetitionID], field: strings.Join(rejectFields, ","),
 			reason: strings.Join(rejectReasons, "; "), severity: "reject", value: rejectValue})
 		c.rejects++
 		return
@@ -307,45 +309,45 @@ func dayNum(t time.Time) arrow.Date32 {
 // append writes the parsed row into the builders and the row hash.
 func (c *converter) append(rowNum int64) {
 	h := c.hashBuf[:0]
-	for f := 0; f < numFields; f++ {
+	for f := 0; f < spec.NumFields; f++ {
 		b := c.builder[f]
 		if !c.present[f] {
 			b.AppendNull()
 			switch f {
-			case fReceivedAt:
+			case spec.ReceivedAt:
 				c.recvDay.AppendNull()
-			case fClosedAt:
+			case spec.ClosedAt:
 				c.closDay.AppendNull()
 			}
 			h = append(h, 0x1e)
 			continue
 		}
-		switch fieldKinds[f] {
-		case kString, kEnum:
+		switch spec.Fields[f].Kind {
+		case spec.String, spec.Enum:
 			b.(*array.StringBuilder).Append(c.vals[f])
 			h = append(h, c.vals[f]...)
-		case kBool:
+		case spec.Bool:
 			b.(*array.BooleanBuilder).Append(c.bools[f])
 			if c.bools[f] {
 				h = append(h, 't')
 			} else {
 				h = append(h, 'f')
 			}
-		case kInt:
+		case spec.Int:
 			b.(*array.Int32Builder).Append(int32(c.nums[f]))
 			h = strconv.AppendInt(h, c.nums[f], 10)
-		case kDate:
+		case spec.Date:
 			d := dayNum(c.times[f])
 			b.(*array.Date32Builder).Append(d)
 			h = strconv.AppendInt(h, int64(d), 10)
-		case kDateTime:
+		case spec.DateTime:
 			us := c.times[f].UnixMicro()
 			b.(*array.TimestampBuilder).Append(arrow.Timestamp(us))
 			h = strconv.AppendInt(h, us, 10)
 			switch f {
-			case fReceivedAt:
+			case spec.ReceivedAt:
 				c.recvDay.Append(dayNum(c.times[f]))
-			case fClosedAt:
+			case spec.ClosedAt:
 				c.closDay.Append(dayNum(c.times[f]))
 			}
 		}
@@ -357,7 +359,7 @@ func (c *converter) append(rowNum int64) {
 	c.rowHash.Append(string(c.hexBuf))
 	c.hashBuf = h
 	c.n++
-	c.ids = append(c.ids, xxh3.HashString(c.vals[fPetitionID]))
+	c.ids = append(c.ids, xxh3.HashString(c.vals[spec.PetitionID]))
 }
 
 // mayHaveDuplicates merges the converters' id hashes: false means no petition_id

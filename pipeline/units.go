@@ -15,6 +15,7 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/xinfang/xinfang/config"
+	"github.com/xinfang/xinfang/spec"
 )
 
 // Unit levels and sectors of SPEC §2, with their Chinese aliases.
@@ -253,7 +254,7 @@ func (m *mapper) deriveUnits(fs *config.UnitsFromSource, header []string) error 
 		*c.g = getter{mapped: true, col: i}
 		*c.has = true
 	}
-	if m.fields[fUnitID].personal {
+	if m.fields[spec.UnitID].personal {
 		return fmt.Errorf("source %s: units.from_source with a personal unit_id would store raw names beside pseudonyms", m.source)
 	}
 	m.units = d
@@ -263,7 +264,7 @@ func (m *mapper) deriveUnits(fs *config.UnitsFromSource, header []string) error 
 // noteUnit records the unit of a stored row.
 func (c *converter) noteUnit(row []string, rowNum int64) {
 	d := c.m.units
-	id := c.vals[fUnitID]
+	id := c.vals[spec.UnitID]
 	if u, ok := c.units[id]; ok && u.row <= rowNum {
 		return
 	}

@@ -24,16 +24,12 @@ import (
 
 	"github.com/xinfang/xinfang/config"
 	"github.com/xinfang/xinfang/queries"
+	"github.com/xinfang/xinfang/spec"
 	"github.com/xinfang/xinfang/store"
 )
 
 // allFields are the optional canonical fields (SPEC §2); an undeclared source maps them all.
-var allFields = []string{
-	"petitioner_id", "matter_id", "channel", "category", "headcount", "source_type",
-	"feedback_due", "feedback_at", "accepted_at", "due_at", "extension_days", "closed_at",
-	"justified", "satisfaction", "followup_at", "listed_supervision", "leader_owner",
-	"handler_id", "mass_incident", "traced_fault", "updated_at",
-}
+var allFields = spec.OptionalFields()
 
 // U is a unit row; Level and Sector default to "city" and "bureau".
 type U struct {

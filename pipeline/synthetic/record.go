@@ -13,7 +13,7 @@ func (g *gen) expDays(mean float64) int {
 }
 
 // appendRecord draws the rest of one record and appends its CSV line. Fields
-// are written in config.CanonicalFields order. Every event is cut at AsOf:
+// are written in spec.Fields order. Every event is cut at AsOf:
 // what would happen later stays blank.
 func (g *gen) appendRecord(b []byte, rec *record, year, seq, bucket int) []byte {
 	r := g.r

@@ -20,7 +20,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/xinfang/xinfang/config"
+	"github.com/xinfang/xinfang/spec"
 )
 
 // Params selects what to generate.
@@ -45,7 +45,7 @@ type Stats struct {
 // UnitsHeader is the header of the units CSV.
 var UnitsHeader = []string{"unit_id", "name", "parent_id", "level", "sector", "staff"}
 
-// Generate writes the canonical petitions CSV (header = config.CanonicalFields
+// Generate writes the canonical petitions CSV (header = spec.Fields
 // order) and the units CSV (unit_id,name,parent_id,level,sector,staff).
 //
 // Conventions: UTF-8, comma, RFC 4180 quoting, dates YYYY-MM-DD, datetimes
@@ -484,8 +484,8 @@ type thread struct {
 
 func (g *gen) writePetitions(out io.Writer, st *Stats) error {
 	bw := bufio.NewWriterSize(out, 1<<20)
-	names := make([]string, len(config.CanonicalFields))
-	for i, f := range config.CanonicalFields {
+	names := make([]string, len(spec.Fields))
+	for i, f := range spec.Fields {
 		names[i] = f.Name
 	}
 	if _, err := bw.Write(appendHeader(nil, names)); err != nil {

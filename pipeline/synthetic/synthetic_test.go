@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xinfang/xinfang/config"
+	"github.com/xinfang/xinfang/spec"
 )
 
 var shanghai = func() *time.Location {
@@ -99,10 +99,10 @@ func TestDeterministic(t *testing.T) {
 
 func TestHeader(t *testing.T) {
 	s := getSample(t)
-	if len(s.header) != len(config.CanonicalFields) {
-		t.Fatalf("header has %d fields, want %d", len(s.header), len(config.CanonicalFields))
+	if len(s.header) != len(spec.Fields) {
+		t.Fatalf("header has %d fields, want %d", len(s.header), len(spec.Fields))
 	}
-	for i, f := range config.CanonicalFields {
+	for i, f := range spec.Fields {
 		if s.header[i] != f.Name {
 			t.Errorf("header[%d] = %q, want %q", i, s.header[i], f.Name)
 		}

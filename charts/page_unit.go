@@ -7,47 +7,28 @@ import (
 
 // unitPages builds one page per known unit: its own trend, its indicators against
 // its peers, and the exception lists inspectors work from.
-func (s *site) unitPages(d *data) error {
-	// Peer medians per indicator, from the appraisal quarter.
-	group := map[string]string{}
-	for _, r := range d.apRows {
-		group[r.str("unit_id")] = r.str("peer_group")
+func (s *site) unitPages() ([]*page, error) {
+	d, err := s.loadInto(s.loadMonthlyVolume(""), s.loadCurrentVolume(""), s.loadTrend, s.loadAppraisal,
+		s.loadOpenLists, s.loadVeto, s.loadInspectorLists, s.loadTargets)
+	if err != nil {
+		return nil, err
 	}
-	peerVals := map[string]map[string][]float64{}
-	for id, rows := range d.apInd {
-		g, ok := group[id]
-		if !ok {
-			continue
-		}
-		if peerVals[g] == nil {
-			peerVals[g] = map[string][]float64{}
-		}
-		for _, r := range rows {
-			if rag(r) != "na" && finite(r.f("value")) {
-				peerVals[g][r.str("indicator")] = append(peerVals[g][r.str("indicator")], *r.f("value"))
-			}
-		}
-	}
-	for _, m := range peerVals {
-		for _, xs := range m {
-			sort.Float64s(xs)
-		}
-	}
+	var pages []*page
 	apByUnit := map[string]row{}
 	for _, r := range d.apRows {
 		apByUnit[r.str("unit_id")] = r
 	}
 	for _, id := range s.order {
-		p, err := s.unitPage(d, s.units[id], apByUnit[id], peerVals[group[id]])
+		p, err := s.unitPage(d, s.units[id], apByUnit[id])
 		if err != nil {
-			return err
+			return nil, err
 		}
-		s.add(p)
+		pages = append(pages, p)
 	}
-	return nil
+	return pages, nil
 }
 
-func (s *site) unitPage(d *data, u *unitInfo, ap row, peers map[string][]float64) (*page, error) {
+func (s *site) unitPage(d *data, u *unitInfo, ap row) (*page, error) {
 	p := &page{Path: u.File, Title: u.Name, NavKey: ""}
 	p.Subtitle = strings.Join([]string{u.ID, s.c.V(u.Sector), s.c.V(u.Level)}, " · ")
 	info := &section{Title: s.c.T("u.info")}
@@ -80,7 +61,7 @@ func (s *site) unitPage(d *data, u *unitInfo, ap row, peers map[string][]float64
 	trend := &section{Title: s.c.T("u.trend")}
 	if len(d.months) > 0 {
 		own := monthSeries(d.months, d.volMonth[u.ID][false], "petitions")
-		series := []seriesDef{{Name: s.c.T("own"), Values: own, Color: "#5470c6"}, {Name: s.c.T("ov.ma12"), Values: movingAverage(own, 12), Color: "#fc8452"}}
+		series := []seriesDef{{Name: s.c.T("own"), Values: own, Color: "#5470c6"}, {Name: s.c.T("ov.ma12"), Values: monthSeries(d.months, d.volMA[u.ID][false], "ma12"), Color: "#fc8452"}}
 		if len(u.Children) > 0 {
 			series = append(series, seriesDef{Name: s.c.T("incl"), Values: monthSeries(d.months, d.volMonth[u.ID][true], "petitions"), Color: "#91cc75"})
 		}
@@ -93,15 +74,13 @@ func (s *site) unitPage(d *data, u *unitInfo, ap row, peers map[string][]float64
 		}
 		trend.Charts = append(trend.Charts, b)
 	} else {
-		trend.Missing = s.c.T("not_computed")
+		trend.Missing = s.c.T("empty")
 	}
 	p.Sections = append(p.Sections, trend)
 
 	// Indicators against peers.
 	ind := &section{Title: s.sprintf("u.indicators", s.apPeriod)}
-	if d.apIndErr != nil {
-		ind.Missing = s.c.T("not_computed")
-	} else if ap != nil {
+	if ap != nil {
 		ind.Cards = append(ind.Cards, card{Label: s.c.T("col.score"), Value: fmtFloat(ap.f("score"), 1),
 			Sub: s.c.T("col.grade") + " " + ap.str("grade") + " · " + s.c.T("col.final_grade") + " " + ap.str("final_grade") + " · " + s.c.T("col.rank") + " " + orDash(ap.str("rank")) + "/" + ap.str("peer_size")})
 		t := &table{CSVName: "indicators_" + u.ID, Empty: s.c.T("empty"), Note: s.c.T("ap.grid_note"),
@@ -120,9 +99,8 @@ func (s *site) unitPage(d *data, u *unitInfo, ap row, peers map[string][]float64
 				v.Text, v.Sort = fmtFloat(r.f("value"), 1), sortKey(r.f("value"))
 			}
 			med := cell{Text: "-", Class: "num"}
-			if xs := peers[in]; len(xs) > 0 {
-				m := quantile(xs, 0.5)
-				med = cell{Text: fmtFloat(&m, 1), Sort: sortKey(&m), Class: "num"}
+			if pm, ok := d.peerMedian[ap.str("peer_group")+"|"+in]; ok {
+				med = s.numCell(pm, "p50", 1)
 			}
 			t.Rows = append(t.Rows, []cell{textCell(s.c.T("col." + in)), v, s.countCell(r, "denominator"), med, s.numCell(r, "target", 0), s.numCell(r, "points", 2), s.numCell(r, "weight", 0)})
 		}
@@ -134,16 +112,14 @@ func (s *site) unitPage(d *data, u *unitInfo, ap row, peers map[string][]float64
 
 	// Exception lists.
 	p.Sections = append(p.Sections,
-		s.openListSection(p.Path, s.c.T("u.overdue"), d.overdue[u.ID], d.overdueErr, "days_overdue", "overdue_"+u.ID, false, 0),
-		s.openListSection(p.Path, s.c.T("u.due_soon"), d.dueSoon[u.ID], d.dueSoonErr, "days_left", "due_soon_"+u.ID, false, 0),
-		s.openListSection(p.Path, s.c.T("u.listed"), d.openListed[u.ID], d.openErr, "", "listed_"+u.ID, false, 0),
-		s.openListSection(p.Path, s.c.T("u.leader"), d.openLeader[u.ID], d.openErr, "", "leader_"+u.ID, false, 0),
+		s.openListSection(p.Path, s.c.T("u.overdue"), d.overdue[u.ID], "days_overdue", "overdue_"+u.ID, false, 0),
+		s.openListSection(p.Path, s.c.T("u.due_soon"), d.dueSoon[u.ID], "days_left", "due_soon_"+u.ID, false, 0),
+		s.openListSection(p.Path, s.c.T("u.listed"), d.openListed[u.ID], "", "listed_"+u.ID, false, 0),
+		s.openListSection(p.Path, s.c.T("u.leader"), d.openLeader[u.ID], "", "leader_"+u.ID, false, 0),
 	)
 	rep := &section{Title: s.c.T("u.repeaters")}
 	nc := &section{Title: s.c.T("u.not_ceased")}
-	if d.recErr != nil {
-		rep.Missing, nc.Missing = s.c.T("not_computed"), s.c.T("not_computed")
-	} else {
+	{
 		t := &table{CSVName: "repeaters_" + u.ID, Empty: s.c.T("empty"), Cols: s.cols("petitioner", "repeats", "last_received")}
 		for _, r := range d.repeaters[u.ID] {
 			t.Rows = append(t.Rows, []cell{textCell(pseud(r.str("petitioner_id"))), s.countCell(r, "repeats"), textCell(r.str("last_received"))})

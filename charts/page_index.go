@@ -1,0 +1,95 @@
+package charts
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+)
+
+// indexPage is the home page: data freshness, the quarterly review's sections in an
+// archive, links to every page and archive, and the unit directory.
+func (s *site) indexPage() (*page, error) {
+	outDir := s.liveDir
+	p := &page{Path: "index.html", Title: s.siteTitle(), NavKey: "nav.index"}
+	fresh := &section{Title: s.c.T("idx.freshness")}
+	fresh.Cards = append(fresh.Cards, card{Label: s.c.T("idx.asof"), Value: s.asOf.Format("2006-01-02")})
+	rows, err := s.src.query("ingest_batches", []string{"finished_at", "status"},
+		`SELECT max(finished_at) AS t FROM ingest_batches WHERE status = 'ok'`)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) > 0 {
+		v := "-"
+		if t, ok := rows[0]["t"]; ok && t != nil {
+			v = formatTime(t)
+		}
+		fresh.Cards = append(fresh.Cards, card{Label: s.c.T("idx.last_batch"), Value: v})
+	}
+	rows, err = s.src.query("petitions", []string{"received_date"},
+		`SELECT max(received_date) AS d, count(*) AS n FROM petitions WHERE received_date <= CAST(? AS DATE)`, s.asOf.Format("2006-01-02"))
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) > 0 {
+		fresh.Cards = append(fresh.Cards, card{Label: s.c.T("idx.last_record"), Value: orDash(rows[0].str("d"))},
+			card{Label: s.c.T("idx.records"), Value: fmtInt(rows[0].i("n"))})
+	}
+	fresh.Cards = append(fresh.Cards, card{Label: s.c.T("idx.units"), Value: fmtInt(int64(len(s.units)))},
+		card{Label: s.c.T("idx.generated"), Value: s.now.Format("2006-01-02 15:04")})
+	p.Sections = append(p.Sections, fresh)
+	if s.review != "" {
+		rs, err := s.reviewSections()
+		if err != nil {
+			return nil, err
+		}
+		p.Sections = append(p.Sections, rs...)
+	}
+	nav := &section{Title: s.c.T("idx.pages")}
+	for _, n := range navOrder[1:] {
+		nav.Links = append(nav.Links, link{Href: n.file, Label: s.c.T(n.key)})
+	}
+	if s.cfg.Report.Xlsx {
+		nav.Links = append(nav.Links, link{Href: "appraisal.xlsx", Label: s.c.T("xlsx")})
+	}
+	p.Sections = append(p.Sections, nav)
+	if s.review == "" {
+		arch := &section{Title: s.c.T("archive.title")}
+		qs := listArchives(outDir)
+		if len(qs) == 0 {
+			arch.Missing = s.c.T("archive.none")
+		}
+		for _, q := range qs {
+			arch.Links = append(arch.Links, link{Href: "archive/" + q + "/index.html", Label: s.sprintf("qr.title", q)})
+		}
+		p.Sections = append(p.Sections, arch)
+	}
+	// Unit directory: every unit page is reachable from here.
+	t := &table{Title: s.c.T("nav.units"), CSVName: "units", Cols: s.cols("unit", "unit_id", "sector", "level", "parent"), Empty: s.c.T("empty")}
+	t.Cols[4].Label = s.c.T("u.parent")
+	for _, id := range s.order {
+		u := s.units[id]
+		par := cell{}
+		if u.Parent != "" {
+			par = s.unitCell(p.Path, u.Parent)
+		}
+		t.Rows = append(t.Rows, []cell{s.unitCell(p.Path, id), textCell(id), textCell(s.c.V(u.Sector)), textCell(s.c.V(u.Level)), par})
+	}
+	p.Sections = append(p.Sections, &section{Tables: []*table{t}})
+	return p, nil
+}
+
+// listArchives returns the quarters archived under dir/archive, newest first.
+func listArchives(dir string) []string {
+	entries, err := os.ReadDir(filepath.Join(dir, "archive"))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range entries {
+		if _, _, err := ParseQuarter(e.Name()); err == nil && e.IsDir() {
+			out = append(out, e.Name())
+		}
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(out)))
+	return out
+}
