@@ -37,7 +37,10 @@ func TestOpenMigratesAndSetsTimeZone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations").Scan(&n)
+	n = -1
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations").Scan(&n); err != nil {
+		t.Fatalf("after reopen: %v", err)
+	}
 	if n != len(ms) {
 		t.Fatalf("after reopen: %d rows", n)
 	}
@@ -88,6 +91,35 @@ func TestEngineSettingsApplyToEveryConnection(t *testing.T) {
 		// DuckDB reports 1GB as "953.6 MiB" (1e9 bytes in binary units).
 		if threads != 1 || !strings.Contains(mem, "953") {
 			t.Errorf("threads = %d, memory_limit = %q", threads, mem)
+		}
+	}
+}
+
+// The open context is the command's, which SIGTERM cancels; connections the pool opens
+// afterwards (a job finishing in its grace period) must still get their settings.
+func TestConnectionsOpenAfterOpenContextIsCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "x.duckdb"), Options{TimeZone: "Asia/Shanghai", Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cancel()
+	// Hold three connections at once: at least two are new, opened after cancel.
+	bg := context.Background()
+	var conns []*sql.Conn
+	for i := 0; i < 3; i++ {
+		c, err := db.Conn(bg)
+		if err != nil {
+			t.Fatalf("connection %d after the open context was cancelled: %v", i+1, err)
+		}
+		defer c.Close()
+		conns = append(conns, c)
+	}
+	for i, c := range conns {
+		var tz string
+		if err := c.QueryRowContext(bg, "SELECT current_setting('TimeZone')").Scan(&tz); err != nil || tz != "Asia/Shanghai" {
+			t.Errorf("connection %d: TimeZone %q, %v", i+1, tz, err)
 		}
 	}
 }
