@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // kpiCard is the petition count of one period with its 同比/环比 arrows; for petition
@@ -99,7 +100,7 @@ func (s *site) indexPage(d *data, outDir string) *page {
 		`SELECT max(finished_at) AS t FROM ingest_batches WHERE status = 'ok'`); err == nil && len(rows) > 0 {
 		v := "-"
 		if t, ok := rows[0]["t"]; ok && t != nil {
-			v = formatTime(t)
+			v = s.formatTime(t)
 		}
 		fresh.Cards = append(fresh.Cards, card{Label: s.c.T("idx.last_batch"), Value: v})
 	}
@@ -109,7 +110,7 @@ func (s *site) indexPage(d *data, outDir string) *page {
 			card{Label: s.c.T("idx.records"), Value: fmtInt(rows[0].i("n"))})
 	}
 	fresh.Cards = append(fresh.Cards, card{Label: s.c.T("idx.units"), Value: fmtInt(int64(len(s.units)))},
-		card{Label: s.c.T("idx.generated"), Value: s.now.Format("2006-01-02 15:04")})
+		card{Label: s.c.T("idx.generated"), Value: s.now.In(s.cfg.Location()).Format("2006-01-02 15:04 -07:00")})
 	p.Sections = append(p.Sections, fresh)
 	if s.review != "" {
 		p.Sections = append(p.Sections, s.reviewSections(d)...)
@@ -155,8 +156,12 @@ func orDash(s string) string {
 	return s
 }
 
-func formatTime(v any) string {
+// formatTime shows an instant (a TIMESTAMPTZ column, read as UTC) in the configured
+// zone with its offset, so a UTC host does not show UTC wall time.
+func (s *site) formatTime(v any) string {
 	switch t := v.(type) {
+	case time.Time:
+		return t.In(s.cfg.Location()).Format("2006-01-02 15:04 -07:00")
 	case interface{ Format(string) string }:
 		return t.Format("2006-01-02 15:04")
 	default:

@@ -158,8 +158,8 @@ jobs:
 		if err != nil {
 			t.Fatalf("exit after SIGTERM: %v (want exit code 0)", err)
 		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("no exit within 30 s of SIGTERM")
+	case <-time.After(6 * time.Minute): // the 5 m grace period and a margin; not a timing assertion
+		t.Fatal("no exit within 6 min of SIGTERM")
 	}
 	if !strings.Contains(stderr.String(), "scheduler stopped") {
 		t.Errorf("no clean stop logged")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -121,5 +122,41 @@ func TestConnectionsOpenAfterOpenContextIsCancelled(t *testing.T) {
 		if err := c.QueryRowContext(bg, "SELECT current_setting('TimeZone')").Scan(&tz); err != nil || tz != "Asia/Shanghai" {
 			t.Errorf("connection %d: TimeZone %q, %v", i+1, tz, err)
 		}
+	}
+}
+
+// A process killed after the migrations committed but before a checkpoint leaves them
+// in the WAL; the next open must replay them (DuckDB cannot replay every ALTER).
+func TestMigrationsReplayFromWAL(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "x.duckdb")
+	db, err := Open(ctx, path, Options{TimeZone: "Asia/Shanghai"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, "PRAGMA disable_checkpoint_on_shutdown"); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+	db.Close()
+	if fi, err := os.Stat(path + ".wal"); err != nil || fi.Size() == 0 {
+		t.Fatalf("no WAL left to replay: %v", err)
+	}
+	db, err = Open(ctx, path, Options{TimeZone: "Asia/Shanghai"})
+	if err != nil {
+		t.Fatalf("reopen (WAL replay): %v", err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	ms, _ := Migrations()
+	if n != len(ms) {
+		t.Fatalf("after replay: %d migrations recorded, have %d", n, len(ms))
 	}
 }
