@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 )
 
 func finite(p *float64) bool { return p != nil && !math.IsNaN(*p) && !math.IsInf(*p, 0) }
@@ -135,8 +136,12 @@ func orDash(s string) string {
 	return s
 }
 
-func formatTime(v any) string {
+// formatTime shows an instant (a TIMESTAMPTZ column, read as UTC) in the configured
+// zone with its offset, so a UTC host does not show UTC wall time.
+func (s *site) formatTime(v any) string {
 	switch t := v.(type) {
+	case time.Time:
+		return t.In(s.cfg.Location()).Format("2006-01-02 15:04 -07:00")
 	case interface{ Format(string) string }:
 		return t.Format("2006-01-02 15:04")
 	default:

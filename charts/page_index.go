@@ -21,7 +21,7 @@ func (s *site) indexPage() (*page, error) {
 	if len(rows) > 0 {
 		v := "-"
 		if t, ok := rows[0]["t"]; ok && t != nil {
-			v = formatTime(t)
+			v = s.formatTime(t)
 		}
 		fresh.Cards = append(fresh.Cards, card{Label: s.c.T("idx.last_batch"), Value: v})
 	}
@@ -35,7 +35,7 @@ func (s *site) indexPage() (*page, error) {
 			card{Label: s.c.T("idx.records"), Value: fmtInt(rows[0].i("n"))})
 	}
 	fresh.Cards = append(fresh.Cards, card{Label: s.c.T("idx.units"), Value: fmtInt(int64(len(s.units)))},
-		card{Label: s.c.T("idx.generated"), Value: s.now.Format("2006-01-02 15:04")})
+		card{Label: s.c.T("idx.generated"), Value: s.now.In(s.cfg.Location()).Format("2006-01-02 15:04 -07:00")})
 	p.Sections = append(p.Sections, fresh)
 	if s.review != "" {
 		rs, err := s.reviewSections()

@@ -216,7 +216,7 @@ func (s *site) write(dir string) (int, error) {
 		data := map[string]any{
 			"Lang": s.c.lang(), "Title": p.Title, "Subtitle": p.Subtitle, "SiteTitle": s.siteTitle(),
 			"Root": rel(p.Path, ""), "AsOfLabel": asOfLabel, "Nav": nav, "Sections": p.Sections,
-			"Footer": s.c.T("footer") + " " + s.c.T("generated") + " " + s.now.Format("2006-01-02 15:04"),
+			"Footer": s.c.T("footer") + " " + s.c.T("generated") + " " + s.now.In(s.cfg.Location()).Format("2006-01-02 15:04 -07:00"),
 		}
 		buf.Reset()
 		if err := pageTpl.Execute(&buf, data); err != nil {

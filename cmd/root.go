@@ -20,6 +20,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/xinfang/xinfang/config"
+	"github.com/xinfang/xinfang/jobs"
 	"github.com/xinfang/xinfang/orchestrate"
 	"github.com/xinfang/xinfang/store"
 )
@@ -129,10 +130,23 @@ func openWriter(ctx context.Context, cfg *config.Config, purpose string) (*store
 
 // withWriter loads the config, opens the database for writing (taking the writer
 // lock, named by purpose for a refused second writer) and runs fn.
+// While it holds the file no other process can open it, so the status snapshot beside
+// the database is written on opening (for a database that has none yet) and again
+// when fn is done: `xinfang status` always has one to show.
 func (g *globalOptions) withWriter(cmd *cobra.Command, purpose string, fn func(ctx context.Context, cfg *config.Config, db *store.DB) error) error {
 	return g.withDB(cmd, func(ctx context.Context, cfg *config.Config) (*store.DB, error) {
 		return openWriter(ctx, cfg, purpose)
-	}, fn)
+	}, func(ctx context.Context, cfg *config.Config, db *store.DB) error {
+		writeSnapshot(ctx, cfg, db)
+		defer writeSnapshot(ctx, cfg, db)
+		return fn(ctx, cfg, db)
+	})
+}
+
+func writeSnapshot(ctx context.Context, cfg *config.Config, db *store.DB) {
+	if err := jobs.WriteStatusFile(ctx, db, cfg, nil); err != nil {
+		slog.Warn("could not write status file", "err", err)
+	}
 }
 
 // withReader loads the config, opens the database read-only and runs fn.

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"os"
@@ -121,19 +122,50 @@ func TestRunEndToEnd(t *testing.T) {
 		t.Fatalf("read raw petitioner ids: %v (%d)", err, len(raw))
 	}
 	idRe := regexp.MustCompile(`[0-9]{17}[0-9X]`)
+	hits := func(b []byte) int {
+		n := 0
+		for _, tok := range idRe.FindAll(b, -1) {
+			if raw[string(tok)] {
+				n++
+			}
+		}
+		return n
+	}
 	scan := func(p string) {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, tok := range idRe.FindAll(b, -1) {
-			if raw[string(tok)] {
-				t.Errorf("raw petitioner id %s… found in %s", tok[:6], p)
-				return
-			}
+		if n := hits(b); n > 0 {
+			t.Errorf("%d raw petitioner ids found in %s", n, p)
 		}
 	}
-	scan(filepath.Join(dir, "var", "x.duckdb"))
+	// Positive control: the scan finds the raw ids in the generated source file.
+	var srcFile string
+	filepath.Walk(filepath.Join(dir, "var"), func(p string, info os.FileInfo, err error) error {
+		if err == nil && info.Name() == "petitions.csv" {
+			srcFile = p
+		}
+		return nil
+	})
+	if b, err := os.ReadFile(srcFile); err != nil || hits(b) < len(raw) {
+		t.Fatalf("the id scan is blind: %d hits in the source file %s holding %d raw ids (%v)", hits(b), srcFile, len(raw), err)
+	}
+	// The database file and its WAL (records not yet checkpointed live only there).
+	dbBytes, err := os.ReadFile(filepath.Join(dir, "var", "x.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wal, err := os.ReadFile(filepath.Join(dir, "var", "x.duckdb.wal")); err == nil {
+		dbBytes = append(dbBytes, wal...)
+	}
+	if n := hits(dbBytes); n > 0 {
+		t.Errorf("%d raw petitioner ids found in the database file or its WAL", n)
+	}
+	// Control: stored text is visible in those bytes, so a raw id would be too.
+	if !bytes.Contains(dbBytes, []byte("监狱管理")) {
+		t.Error("no stored category found in the database bytes: the byte scan is blind")
+	}
 	filepath.Walk(filepath.Join(dir, "var", "reports"), func(p string, info os.FileInfo, err error) error {
 		if err == nil && !info.IsDir() && !strings.HasSuffix(p, ".js") {
 			scan(p)

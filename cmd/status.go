@@ -83,7 +83,7 @@ func loadStatus(cmd *cobra.Command, cfg *config.Config) (*jobs.Status, string, e
 		who = fmt.Sprintf("pid %d on %s (%s)", holder.PID, holder.Host, holder.Purpose)
 	}
 	note := fmt.Sprintf("The database is open for writing by %s; showing the snapshot in %s written %s.",
-		who, jobs.StatusFile(cfg.Database), st.GeneratedAt.In(cfg.Location()).Format("2006-01-02 15:04:05"))
+		who, jobs.StatusFile(cfg.Database), st.GeneratedAt.In(cfg.Location()).Format("2006-01-02 15:04:05 -07:00"))
 	return st, note, nil
 }
 
@@ -93,7 +93,7 @@ func printStatus(w io.Writer, cfg *config.Config, st *jobs.Status, note string) 
 		if t == nil || t.IsZero() {
 			return "-"
 		}
-		return t.In(loc).Format("2006-01-02 15:04:05")
+		return t.In(loc).Format("2006-01-02 15:04:05 -07:00")
 	}
 	fmt.Fprintf(w, "Database: %s (time zone %s)\n", st.Database, cfg.TimeZone)
 	if note != "" {
@@ -135,6 +135,10 @@ func printStatus(w io.Writer, cfg *config.Config, st *jobs.Status, note string) 
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", j.Job, spec, last, trig, status, took, in, out, ts(j.LastOK), ts(j.Next))
 	}
 	tw.Flush()
+	for _, u := range st.Unrecorded {
+		errs = append(errs, fmt.Sprintf("%s run %d ended %s at %s, but the database could not record it (%s); the outcome is kept in %s and the next writer records it",
+			u.Job, u.RunID, u.Status, ts(&u.Finished), u.RecordError, jobs.StatusFile(cfg.Database)))
+	}
 	for _, e := range errs {
 		fmt.Fprintf(w, "  error: %s\n", firstLine(e))
 	}

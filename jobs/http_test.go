@@ -12,6 +12,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 )
 
 func writeFile(t *testing.T, path, body string) {
@@ -160,31 +164,39 @@ func TestServeReportsHealthAndMetrics(t *testing.T) {
 	}
 }
 
-// checkExposition checks the text format line by line: HELP/TYPE comments, then
-// samples `name{labels} value` whose family was declared.
+// checkExposition parses the body with Prometheus's own text parser and checks that
+// the xinfang families keep their types and that the Go and process collectors are
+// there (goroutines, RSS and open file descriptors can be watched).
 func checkExposition(t *testing.T, body string) {
 	t.Helper()
-	typed := map[string]bool{}
-	for _, line := range strings.Split(strings.TrimSuffix(body, "\n"), "\n") {
-		switch {
-		case strings.HasPrefix(line, "# HELP "):
-		case strings.HasPrefix(line, "# TYPE "):
-			f := strings.Fields(line)
-			if len(f) != 4 || (f[3] != "gauge" && f[3] != "counter") {
-				t.Errorf("bad TYPE line %q", line)
-			}
-			typed[f[2]] = true
-		default:
-			name, rest, _ := strings.Cut(line, "{")
-			if !strings.Contains(line, "{") {
-				name, rest, _ = strings.Cut(line, " ")
-			}
-			if !typed[name] {
-				t.Errorf("sample %q has no TYPE", line)
-			}
-			if !strings.Contains(rest, " ") {
-				t.Errorf("sample %q has no value", line)
-			}
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("/metrics does not parse: %v\n%s", err, body)
+	}
+	types := map[string]dto.MetricType{
+		"xinfang_job_last_success_timestamp_seconds": dto.MetricType_GAUGE,
+		"xinfang_job_duration_seconds":               dto.MetricType_GAUGE,
+		"xinfang_job_rows_in":                        dto.MetricType_GAUGE,
+		"xinfang_job_rows_out":                       dto.MetricType_GAUGE,
+		"xinfang_job_failures_total":                 dto.MetricType_COUNTER,
+		"xinfang_job_runs_total":                     dto.MetricType_COUNTER,
+		"xinfang_job_next_run_timestamp_seconds":     dto.MetricType_GAUGE,
+		"xinfang_job_running":                        dto.MetricType_GAUGE,
+		"xinfang_source_records":                     dto.MetricType_GAUGE,
+		"go_goroutines":                              dto.MetricType_GAUGE,
+		"go_memstats_alloc_bytes":                    dto.MetricType_GAUGE,
+		"process_resident_memory_bytes":              dto.MetricType_GAUGE,
+		"process_open_fds":                           dto.MetricType_GAUGE,
+	}
+	for name, typ := range types {
+		f, ok := fams[name]
+		if !ok {
+			t.Errorf("/metrics has no %s", name)
+			continue
+		}
+		if f.GetType() != typ || len(f.GetMetric()) == 0 {
+			t.Errorf("%s: type %v with %d samples, want %v", name, f.GetType(), len(f.GetMetric()), typ)
 		}
 	}
 }

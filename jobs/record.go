@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/xinfang/xinfang/store"
@@ -41,17 +42,9 @@ const (
 	StatusInterrupted = "interrupted"
 )
 
-// tsLayout writes local wall-clock times into the naive TIMESTAMP columns, the same
-// convention as the raw tables (local time in the configured zone).
-const tsLayout = "2006-01-02 15:04:05.000000"
-
-func localTS(t time.Time, loc *time.Location) string { return t.In(loc).Format(tsLayout) }
-
-// fromNaive reads a naive TIMESTAMP (returned by the driver as a UTC time carrying
-// the stored wall clock) back as that wall clock in loc.
-func fromNaive(t time.Time, loc *time.Location) time.Time {
-	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
-}
+// inZone shows an instant read from a TIMESTAMPTZ column (the driver returns UTC) in
+// the configured zone, so JSON and text carry that zone's offset.
+func inZone(t time.Time, loc *time.Location) time.Time { return t.In(loc) }
 
 func dbLocation(db *store.DB) *time.Location {
 	if loc, err := time.LoadLocation(db.TimeZone); err == nil {
@@ -75,8 +68,8 @@ func Begin(ctx context.Context, db *store.DB, job, trigger string, started time.
 	var id int64
 	err := db.QueryRowContext(ctx,
 		`INSERT INTO job_runs (run_id, job, trigger, started_at, status)
-		 VALUES (nextval('job_run_seq'), ?, ?, CAST(? AS TIMESTAMP), 'running') RETURNING run_id`,
-		job, trigger, localTS(started, dbLocation(db))).Scan(&id)
+		 VALUES (nextval('job_run_seq'), ?, ?, ?, 'running') RETURNING run_id`,
+		job, trigger, started).Scan(&id)
 	if err != nil {
 		return nil, fmt.Errorf("record start of job %s: %w", job, err)
 	}
@@ -103,9 +96,9 @@ func (r *Record) End(ctx context.Context, finished time.Time, status string, out
 		return err
 	}
 	_, err = r.db.ExecContext(ctx,
-		`UPDATE job_runs SET finished_at = CAST(? AS TIMESTAMP), status = ?, rows_in = ?, rows_out = ?, error = ?, detail = ?
+		`UPDATE job_runs SET finished_at = ?, status = ?, rows_in = ?, rows_out = ?, error = ?, detail = ?
 		 WHERE run_id = ?`,
-		localTS(finished, dbLocation(r.db)), status, out.RowsIn, out.RowsOut, errText, detail, r.ID)
+		finished, status, out.RowsIn, out.RowsOut, errText, detail, r.ID)
 	if err != nil {
 		return fmt.Errorf("record end of job %s run %d: %w", r.Job, r.ID, err)
 	}
@@ -122,7 +115,6 @@ type Entry struct {
 
 // RecordFinished inserts a complete job_runs row and returns its run_id.
 func RecordFinished(ctx context.Context, db *store.DB, e Entry) (int64, error) {
-	loc := dbLocation(db)
 	detail, err := detailJSON(e.Out.Detail)
 	if err != nil {
 		return 0, err
@@ -134,8 +126,8 @@ func RecordFinished(ctx context.Context, db *store.DB, e Entry) (int64, error) {
 	var id int64
 	err = db.QueryRowContext(context.WithoutCancel(ctx),
 		`INSERT INTO job_runs (run_id, job, trigger, started_at, finished_at, status, rows_in, rows_out, error, detail)
-		 VALUES (nextval('job_run_seq'), ?, ?, CAST(? AS TIMESTAMP), CAST(? AS TIMESTAMP), ?, ?, ?, ?, ?) RETURNING run_id`,
-		e.Job, e.Trigger, localTS(e.Started, loc), localTS(e.Finished, loc), e.Status, e.Out.RowsIn, e.Out.RowsOut, errText, detail).Scan(&id)
+		 VALUES (nextval('job_run_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING run_id`,
+		e.Job, e.Trigger, e.Started, e.Finished, e.Status, e.Out.RowsIn, e.Out.RowsOut, errText, detail).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("record %s run of job %s: %w", e.Status, e.Job, err)
 	}
@@ -146,10 +138,17 @@ func RecordFinished(ctx context.Context, db *store.DB, e Entry) (int64, error) {
 // its outcome. Call it only while holding the writer lock: then no run can really be
 // in flight. It returns how many rows it marked.
 func MarkInterrupted(ctx context.Context, db *store.DB, now time.Time) (int64, error) {
+	kept, err := applyUnrecorded(ctx, db)
+	if err != nil {
+		return 0, err
+	}
+	if kept > 0 {
+		slog.Warn("recorded job outcomes kept in the status file while the database could not take them", "runs", kept)
+	}
 	res, err := db.ExecContext(ctx,
-		`UPDATE job_runs SET status = 'interrupted', finished_at = CAST(? AS TIMESTAMP),
+		`UPDATE job_runs SET status = 'interrupted', finished_at = ?,
 		        error = coalesce(error, 'the process running this job stopped before recording an outcome')
-		 WHERE status = 'running'`, localTS(now, dbLocation(db)))
+		 WHERE status = 'running'`, now)
 	if err != nil {
 		return 0, fmt.Errorf("mark interrupted job runs: %w", err)
 	}

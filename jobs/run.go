@@ -62,7 +62,7 @@ func execute(ctx context.Context, db *store.DB, run *Run, body Func, p retryPoli
 	default:
 		log.Info("job finished", "attempts", run.Attempt)
 	}
-	if err := rec.End(ctx, finished, status, out, runErr); err != nil {
+	if err := endOrKeep(ctx, rec, finished, status, out, runErr); err != nil {
 		slog.Error("could not record job outcome", "job", run.Job, "run_id", run.ID, "err", err)
 		if runErr == nil {
 			runErr = err
@@ -81,7 +81,14 @@ func RunRecorded(ctx context.Context, db *store.DB, cfg *config.Config, job, tri
 	if trigger == "" {
 		trigger = TriggerManual
 	}
-	_, out, err := execute(ctx, db, &Run{Job: job, Trigger: trigger, Started: time.Now()}, fn, retryPolicy{}, time.Now)
+	// The snapshot shows the run in flight to `xinfang status` (the file is held).
+	snap := func(ctx context.Context, r *Run) (Outcome, error) {
+		if werr := WriteStatusFile(ctx, db, cfg, nil); werr != nil {
+			slog.Warn("could not write status file", "err", werr)
+		}
+		return fn(ctx, r)
+	}
+	_, out, err := execute(ctx, db, &Run{Job: job, Trigger: trigger, Started: time.Now()}, snap, retryPolicy{}, time.Now)
 	if werr := WriteStatusFile(ctx, db, cfg, nil); werr != nil {
 		slog.Warn("could not write status file", "err", werr)
 	}

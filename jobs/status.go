@@ -27,6 +27,8 @@ type Status struct {
 	Sources     []SourceStatus `json:"sources"`
 
 	Alerts *alerts.Metrics `json:"alerts,omitempty"` // SPEC §10: open alerts, delivery failures
+	// Unrecorded are outcomes the database could not take (see UnrecordedRun).
+	Unrecorded []UnrecordedRun `json:"unrecorded,omitempty"`
 }
 
 // SchedulerInfo describes the scheduler process that wrote the status.
@@ -138,7 +140,7 @@ func (s *Status) NextRuns(cfg *config.Config, now time.Time) {
 // BuildStatus reads job history and source freshness from the database.
 func BuildStatus(ctx context.Context, db *store.DB, cfg *config.Config, now time.Time) (*Status, error) {
 	loc := dbLocation(db)
-	st := &Status{GeneratedAt: now, Database: db.Path, TimeZone: db.TimeZone}
+	st := &Status{GeneratedAt: now.In(loc), Database: db.Path, TimeZone: db.TimeZone}
 	byJob := map[string]*JobStatus{}
 	var order []string
 	for _, js := range JobSpecs(cfg) {
@@ -214,6 +216,11 @@ func BuildStatus(ctx context.Context, db *store.DB, cfg *config.Config, now time
 	if st.Alerts, err = alerts.ReadMetrics(ctx, db.DB); err != nil {
 		return nil, err
 	}
+	us, err := unrecordedStill(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	overlayUnrecorded(st, us)
 	return st, nil
 }
 
@@ -224,9 +231,9 @@ func scanRun(rows *sql.Rows, loc *time.Location) (*RunRow, error) {
 	if err := rows.Scan(&r.RunID, &r.Job, &r.Trigger, &started, &finished, &r.Status, &r.RowsIn, &r.RowsOut, &r.Error, &r.Detail); err != nil {
 		return nil, fmt.Errorf("status: read job run: %w", err)
 	}
-	r.Started = fromNaive(started, loc)
+	r.Started = inZone(started, loc)
 	if finished.Valid {
-		f := fromNaive(finished.Time, loc)
+		f := inZone(finished.Time, loc)
 		r.Finished = &f
 	}
 	return &r, nil
@@ -273,14 +280,14 @@ func sourceFreshness(ctx context.Context, db *store.DB, cfg *config.Config, loc 
 			s.Kind = kind
 		}
 		s.Records = n
-		s.UpdatedAt = naivePtr(updated, loc)
+		s.UpdatedAt = instantPtr(updated, loc)
 		s.MaxReceivedAt = naivePtr(maxRecv, loc)
 		if batchID.Valid {
 			b := &BatchRow{BatchID: batchID.Int64, File: file, Status: bstatus, RowsRead: rowsRead, Rejected: rejected, Error: berr}
 			if bStarted.Valid {
-				b.Started = fromNaive(bStarted.Time, loc)
+				b.Started = inZone(bStarted.Time, loc)
 			}
-			b.Finished = naivePtr(bFinished, loc)
+			b.Finished = instantPtr(bFinished, loc)
 			s.LastBatch = b
 		}
 	}
@@ -295,11 +302,22 @@ func sourceFreshness(ctx context.Context, db *store.DB, cfg *config.Config, loc 
 	return out, nil
 }
 
+// instantPtr reads a TIMESTAMPTZ column (an instant).
+func instantPtr(t sql.NullTime, loc *time.Location) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	v := inZone(t.Time, loc)
+	return &v
+}
+
+// naivePtr reads a naive TIMESTAMP of the records (wall time in the configured zone;
+// the driver returns it as UTC carrying that wall clock).
 func naivePtr(t sql.NullTime, loc *time.Location) *time.Time {
 	if !t.Valid {
 		return nil
 	}
-	v := fromNaive(t.Time, loc)
+	v := time.Date(t.Time.Year(), t.Time.Month(), t.Time.Day(), t.Time.Hour(), t.Time.Minute(), t.Time.Second(), t.Time.Nanosecond(), loc)
 	return &v
 }
 

@@ -157,12 +157,16 @@ func expect(t *testing.T, what string, got map[string]string, want map[string]st
 }
 
 // realDataDir is ../shared/data/real relative to the repository root; tests that
-// need it skip when it is absent.
+// need it skip when it is absent, except under CI=true, where a missing folder would
+// hide a regression and fails the test.
 func realDataDir(t *testing.T) string {
 	t.Helper()
 	_, file, _, _ := runtime.Caller(0)
 	dir := filepath.Join(filepath.Dir(file), "..", "..", "shared", "data", "real")
 	if _, err := os.Stat(dir); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("real data folder %s not found under CI=true: %v", dir, err)
+		}
 		t.Skipf("real data folder %s not found (it lives beside the repository at ../shared/data/real): %v", dir, err)
 	}
 	return dir

@@ -352,7 +352,7 @@ func (in *ingester) ingestFile(ctx context.Context, src *config.Source, kind, pa
 			b := BatchResult{Source: src.Name, File: path, Skipped: true}
 			_ = in.db.QueryRowContext(ctx, `INSERT INTO ingest_batches (batch_id, source, file, content_hash, started_at, finished_at, status)
 				VALUES (nextval('batch_seq'), ?, ?, ?, ?, ?, 'skipped') RETURNING batch_id`,
-				src.Name, path, hash, localNaive(started), localNaive(time.Now())).Scan(&b.BatchID)
+				src.Name, path, hash, started, time.Now()).Scan(&b.BatchID)
 			res.add(b)
 			return nil
 		}

@@ -370,7 +370,7 @@ func (l *loader) finish(ctx context.Context, b *BatchResult, started time.Time, 
 	if err := l.exec(ctx, `INSERT INTO ingest_batches (batch_id, source, file, content_hash, started_at, finished_at, status,
 		rows_read, inserted, updated, unchanged, rejected, warnings, skipped, skipped_by)
 		VALUES (?, ?, ?, ?, ?, ?, 'ok', ?, ?, ?, ?, ?, ?, ?, ?)`,
-		l.batchID, l.source, nullable(l.file), nullable(contentHash), localNaive(started), localNaive(time.Now()),
+		l.batchID, l.source, nullable(l.file), nullable(contentHash), started, time.Now(),
 		b.RowsRead, b.Inserted, b.Updated, b.Unchanged, b.Rejected, b.Warnings, b.SkippedRows, skippedByJSON(b.SkippedBy)); err != nil {
 		return err
 	}
@@ -399,11 +399,6 @@ func (l *loader) finish(ctx context.Context, b *BatchResult, started time.Time, 
 // failAfterStage is a test hook: an error here fails the batch just before commit.
 var failAfterStage func(source string) error
 
-// localNaive renders a time as naive local wall time for TIMESTAMP columns.
-func localNaive(t time.Time) time.Time {
-	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
-}
-
 // sourceState is the sources row written with each batch.
 type sourceState struct {
 	source       string
@@ -423,7 +418,7 @@ func (s sourceState) save(ctx context.Context, conn *sql.Conn) error {
 		VALUES (?, ?, `+fields+`::VARCHAR[], ?, ?, ?)
 		ON CONFLICT (source) DO UPDATE SET kind = excluded.kind, mapped_fields = excluded.mapped_fields,
 		time_zone = excluded.time_zone, watermark = coalesce(excluded.watermark, sources.watermark), updated_at = excluded.updated_at`,
-		s.source, s.kind, s.timeZone, wm, localNaive(time.Now()))
+		s.source, s.kind, s.timeZone, wm, time.Now())
 	if err != nil {
 		return fmt.Errorf("record source %s: %w", s.source, err)
 	}
@@ -445,5 +440,5 @@ func recordFailedBatch(ctx context.Context, db *sql.DB, source, file, contentHas
 	defer cancel()
 	_, _ = db.ExecContext(ctx, `INSERT INTO ingest_batches (batch_id, source, file, content_hash, started_at, finished_at, status, error)
 		VALUES (nextval('batch_seq'), ?, ?, ?, ?, ?, 'failed', ?)`,
-		source, nullable(file), nullable(contentHash), localNaive(started), localNaive(time.Now()), cause.Error())
+		source, nullable(file), nullable(contentHash), started, time.Now(), cause.Error())
 }

@@ -61,7 +61,7 @@ func (in *ingester) checkPlausibility(ctx context.Context, sources []string) ([]
 			}
 			for _, f := range fs {
 				if _, err := conn.ExecContext(ctx, `INSERT INTO data_quality (source, check_id, rows, total, failing, message, checked_at)
-					VALUES (?, ?, ?, ?, ?, ?, ?)`, f.Source, f.Check, f.Rows, f.Total, f.Failing, f.Message, localNaive(time.Now())); err != nil {
+					VALUES (?, ?, ?, ?, ?, ?, ?)`, f.Source, f.Check, f.Rows, f.Total, f.Failing, f.Message, time.Now()); err != nil {
 					return err
 				}
 				if f.Failing {
@@ -145,7 +145,7 @@ func fieldCoverage(ctx context.Context, conn *sql.Conn, source string) error {
 	}
 	q := "INSERT INTO field_coverage (source, field, blank, total, checked_at) SELECT ?, field, blank, total, ? FROM (WITH p AS (SELECT * FROM petitions WHERE source = ?) " +
 		strings.Join(parts, " UNION ALL ") + ")"
-	if _, err := conn.ExecContext(ctx, q, source, localNaive(time.Now()), source); err != nil {
+	if _, err := conn.ExecContext(ctx, q, source, time.Now(), source); err != nil {
 		return fmt.Errorf("field coverage of %s: %w", source, err)
 	}
 	return nil

@@ -201,7 +201,7 @@ func (in *ingester) replaceUnits(ctx context.Context, path string, mapping map[s
 		}
 		_, err = conn.ExecContext(ctx, `INSERT INTO ingest_batches (batch_id, source, file, started_at, finished_at, status,
 			rows_read, inserted, rejected, warnings) VALUES (?, 'units', ?, ?, ?, 'ok', ?, ?, ?, ?)`,
-			batchID, path, localNaive(started), localNaive(time.Now()), read, int64(len(units)), rejects, warns)
+			batchID, path, started, time.Now(), read, int64(len(units)), rejects, warns)
 		return err
 	})
 	if err != nil {

@@ -71,9 +71,12 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if opt.Threads > 0 {
 		settings = append(settings, fmt.Sprintf("SET threads = %d", opt.Threads))
 	}
+	// Connections are opened lazily for as long as the DB lives, so their setup must
+	// not use ctx: after SIGTERM cancels it, a job still inside its grace period
+	// would be refused every new connection.
 	connector, err := duckdb.NewConnector(dsn, func(execer driver.ExecerContext) error {
 		for _, s := range settings {
-			if _, err := execer.ExecContext(ctx, s, nil); err != nil {
+			if _, err := execer.ExecContext(context.Background(), s, nil); err != nil {
 				return fmt.Errorf("%s: %w", s, err)
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -37,7 +38,10 @@ func TestOpenMigratesAndSetsTimeZone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations").Scan(&n)
+	n = -1
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations").Scan(&n); err != nil {
+		t.Fatalf("after reopen: %v", err)
+	}
 	if n != len(ms) {
 		t.Fatalf("after reopen: %d rows", n)
 	}
@@ -89,5 +93,70 @@ func TestEngineSettingsApplyToEveryConnection(t *testing.T) {
 		if threads != 1 || !strings.Contains(mem, "953") {
 			t.Errorf("threads = %d, memory_limit = %q", threads, mem)
 		}
+	}
+}
+
+// The open context is the command's, which SIGTERM cancels; connections the pool opens
+// afterwards (a job finishing in its grace period) must still get their settings.
+func TestConnectionsOpenAfterOpenContextIsCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "x.duckdb"), Options{TimeZone: "Asia/Shanghai", Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cancel()
+	// Hold three connections at once: at least two are new, opened after cancel.
+	bg := context.Background()
+	var conns []*sql.Conn
+	for i := 0; i < 3; i++ {
+		c, err := db.Conn(bg)
+		if err != nil {
+			t.Fatalf("connection %d after the open context was cancelled: %v", i+1, err)
+		}
+		defer c.Close()
+		conns = append(conns, c)
+	}
+	for i, c := range conns {
+		var tz string
+		if err := c.QueryRowContext(bg, "SELECT current_setting('TimeZone')").Scan(&tz); err != nil || tz != "Asia/Shanghai" {
+			t.Errorf("connection %d: TimeZone %q, %v", i+1, tz, err)
+		}
+	}
+}
+
+// A process killed after the migrations committed but before a checkpoint leaves them
+// in the WAL; the next open must replay them (DuckDB cannot replay every ALTER).
+func TestMigrationsReplayFromWAL(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "x.duckdb")
+	db, err := Open(ctx, path, Options{TimeZone: "Asia/Shanghai"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, "PRAGMA disable_checkpoint_on_shutdown"); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+	db.Close()
+	if fi, err := os.Stat(path + ".wal"); err != nil || fi.Size() == 0 {
+		t.Fatalf("no WAL left to replay: %v", err)
+	}
+	db, err = Open(ctx, path, Options{TimeZone: "Asia/Shanghai"})
+	if err != nil {
+		t.Fatalf("reopen (WAL replay): %v", err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	ms, _ := Migrations()
+	if n != len(ms) {
+		t.Fatalf("after replay: %d migrations recorded, have %d", n, len(ms))
 	}
 }

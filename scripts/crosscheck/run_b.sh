@@ -26,6 +26,12 @@ YAML
 for t in timeliness acceptance feedback veto appraisal repeat closure volume; do
   "$bin" export "$t" --format csv --raw --config "$D/cfg.yaml" > "$D/exp/$t.csv"
 done
+# The appraisal's repeat, closure and volume inputs come from spec_a.py on the same
+# records (checked against the product's marts here too), never from the product.
+python3 "$here/spec_a.py" "$D/messy.csv" "$D/units.csv" "$D/a" --as-of "$asof" >/dev/null
 python3 "$here/spec_b.py" --petitions "$D/messy.csv" --units "$D/units.csv" \
-    --as-of "$asof" --out "$D/mine" --product-exports "$D/exp"
-python3 "$here/compare_b.py" "$D/exp" "$D/mine"
+    --as-of "$asof" --out "$D/mine" --inputs "$D/a"
+rc=0
+python3 "$here/compare.py" "$D/exp" "$D/a" || rc=1
+python3 "$here/compare_b.py" "$D/exp" "$D/mine" || rc=1
+exit $rc

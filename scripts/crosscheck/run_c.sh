@@ -10,7 +10,7 @@ mkdir -p "$D"; D=$(cd "$D" && pwd)
 bin=$D/xinfang
 hol=$here/holidays_cn.csv
 (cd "$repo" && go build -tags duckdb_arrow -o "$bin" .)
-rm -rf "$D/gen" "$D"/db_*.duckdb* "$D"/exp_* "$D"/mine_*
+rm -rf "$D/gen" "$D"/db_*.duckdb* "$D"/exp_* "$D"/mine_* "$D"/a_*
 "$bin" generate --records 20000 --seed 4 --years 3 --out "$D/gen" --as-of "$asof" >/dev/null
 python3 "$here/make_messy_b.py" "$D/gen/petitions.csv" "$D/messy.csv" --as-of "$asof" \
     --units-in "$D/gen/units.csv" --units-out "$D/units.csv"
@@ -36,11 +36,14 @@ YAML
   for t in timeliness acceptance feedback supervision targets targets_backtest repeat; do
     "$bin" export $t --format csv --raw --config "$D/cfg_$m.yaml" > "$D/exp_$m/$t.csv"
   done
+  # repeat_rate for the targets: spec_a.py on the same records, not the product's export.
+  python3 "$here/spec_a.py" "$src" "$D/units.csv" "$D/a_$m" --as-of "$asof" >/dev/null
   # shellcheck disable=SC2086
   python3 "$here/spec_c.py" --petitions "$src" --units "$D/units.csv" --as-of "$asof" \
-      --out "$D/mine_$m" $hopt --targets --product-exports "$D/exp_$m"
+      --out "$D/mine_$m" $hopt --targets --inputs "$D/a_$m"
   echo "== day basis: $m"
   python3 "$here/compare_c.py" "$D/exp_$m" "$D/mine_$m" \
       timeliness acceptance feedback supervision targets targets_backtest || rc=1
+  python3 "$here/compare.py" "$D/exp_$m" "$D/a_$m" repeat || rc=1
 done
 exit $rc

@@ -3,7 +3,7 @@
 veto, appraisal) in plain Python, written from SPEC's text (not from queries/sql).
 
 usage: spec_b.py --petitions P.csv --units U.csv --as-of YYYY-MM-DD --out DIR
-                 [--product-exports DIR]   # repeat.csv, closure.csv, volume.csv for appraisal
+                 [--inputs DIR]   # spec_a.py's repeat.csv, closure.csv, volume.csv for appraisal
 
 Assumes one CSV source with the canonical column names (every field mapped, so every
 metric is tracked) and the default config (calendar days, accept 15, handle 60,
@@ -290,7 +290,8 @@ def main():
     ap.add_argument("--units", required=True)
     ap.add_argument("--as-of", required=True)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--product-exports")
+    ap.add_argument("--inputs", "--product-exports", dest="inputs",
+                    help="repeat.csv, closure.csv, volume.csv computed by spec_a.py from the same records")
     a = ap.parse_args()
     as_of = dt.date.fromisoformat(a.as_of)
     units = load_units(a.units)
@@ -350,11 +351,11 @@ def main():
                     w.writerow([scope, s, y, rid, metric, op, v, fmt(float(th)), fmt(trig)])
 
     # ---- appraisal (§6) ----
-    if not a.product_exports:
+    if not a.inputs:
         return
     ext = {}
     for t in ("repeat", "closure", "volume"):
-        with open(os.path.join(a.product_exports, t + ".csv"), newline="", encoding="utf-8") as f:
+        with open(os.path.join(a.inputs, t + ".csv"), newline="", encoding="utf-8") as f:
             for r in csv.DictReader(f):
                 if r["rollup"] == "false":
                     ext[(t, r["unit_id"], r["period_type"], r["period"])] = r

@@ -8,10 +8,10 @@ readings in docs/METRICS.md, of
     ('*' volume_change_pct <= -3, on_time_rate >= 0.95, repeat_rate <= 0.10).
 
 usage: spec_c.py --petitions P.csv --units U.csv --as-of YYYY-MM-DD --out DIR
-                 [--holidays H.csv] [--targets --product-exports DIR]
+                 [--holidays H.csv] [--targets --inputs DIR]
 
 Reuses spec_b.py's ingest (SPEC §3) and period/scope helpers. repeat_rate for targets is read
-from the product's repeat.csv (cross-checked independently by spec_a.py).
+from spec_a.py's repeat.csv for the same records (not the product's).
 """
 import argparse
 import csv
@@ -84,7 +84,8 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--holidays")
     ap.add_argument("--targets", action="store_true")
-    ap.add_argument("--product-exports")
+    ap.add_argument("--inputs", "--product-exports", dest="inputs",
+                    help="repeat.csv, closure.csv, volume.csv computed by spec_a.py from the same records")
     a = ap.parse_args()
     as_of = dt.date.fromisoformat(a.as_of)
     units = B.load_units(a.units)
@@ -188,7 +189,7 @@ def targets(a, as_of, units, recs, periods, mine):
         return (ytd * 12 / cm if cm else None), 0
 
     rep = {}
-    with open(os.path.join(a.product_exports, "repeat.csv"), newline="", encoding="utf-8") as f:
+    with open(os.path.join(a.inputs, "repeat.csv"), newline="", encoding="utf-8") as f:
         for r in csv.DictReader(f):
             if r["period_type"] == "year":
                 rep[(r["unit_id"], r["rollup"] == "true", r["period"])] = r

@@ -23,7 +23,7 @@ CREATE TABLE IF NOT EXISTS data_quality (
     total      BIGINT NOT NULL,
     failing    BOOLEAN NOT NULL,  -- the check fails (a warning on the data-quality page)
     message    VARCHAR NOT NULL,
-    checked_at TIMESTAMP NOT NULL,
+    checked_at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (source, check_id)
 );
 
@@ -34,6 +34,6 @@ CREATE TABLE IF NOT EXISTS field_coverage (
     field      VARCHAR NOT NULL,
     blank      BIGINT NOT NULL,
     total      BIGINT NOT NULL,
-    checked_at TIMESTAMP NOT NULL,
+    checked_at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (source, field)
 );
