@@ -1,23 +1,87 @@
 -- Intake cohorts (按受理期跟踪), SPEC §11: for the records received in each period (month,
 -- quarter, year; per unit own and rollup, and ALL, as in §3), as of as_of:
--- received; closed (closed by as_of); closed_on_time (closed on or before handle_deadline);
+-- received; closed (closed by as_of); closed_on_time (closed on or before handle_deadline),
 -- open_overdue (open, handle_deadline before as_of); open_within_deadline (open, deadline on
--- or after as_of); closed_share = closed ÷ received; on_time_share = closed_on_time ÷ received;
+-- or after as_of); closed_share = closed ÷ received; on_time_share = closed_on_time ÷ received,
 -- median_days_to_close (closed_date − received_date over the cohort's closed records, the mean
 -- of the two middle values for an even count) and p90_days_to_close (the smallest value with
 -- at least 90 % of the values at or below it: the ⌈0.9·n⌉-th smallest); NULL when none closed.
 -- As for timeliness (§4), only records whose source maps closed_at count, and every column is
 -- NULL when no source maps it.
--- Shape as 050_timeliness.sql: per (unit, received month), then the scope and period joins;
--- the quantiles are read off a histogram of days keyed by small integers.
+-- Shape: counts per (unit, received month), then the scope and period joins. The quantiles
+-- are read off a histogram of days to close per output row, keyed by one integer
+-- kp = kid · 65536 + pid (kid: output unit row, a unit without descendants sharing one for
+-- rollup false and true; pid: period): built per month first, then added up to quarters and
+-- years (months map to them 1:1, so month rows need no second aggregation).
+CREATE OR REPLACE TEMP TABLE coh_rd AS
+SELECT unit_id, CAST(date_trunc('month', received_date) AS DATE) AS month_start,
+       closed_date, handle_deadline, CAST(closed_date - received_date AS INTEGER) AS dd
+FROM mart.record_deadlines
+WHERE t_closed_at;
+
+CREATE OR REPLACE TEMP TABLE coh_ks AS
+WITH parents AS (
+    SELECT DISTINCT parent_id AS unit_id FROM mart.units_known WHERE parent_id IS NOT NULL
+)
+SELECT k.unit_id, k.rollup,
+       CAST(dense_rank() OVER (ORDER BY k.unit_id,
+                               CASE WHEN p.unit_id IS NULL AND k.unit_id <> 'ALL' THEN false
+                                    ELSE k.rollup END) AS BIGINT) AS kid
+FROM (SELECT DISTINCT unit_id, rollup FROM mart.row_keys) k
+LEFT JOIN parents p ON p.unit_id = k.unit_id;
+
+CREATE OR REPLACE TEMP TABLE coh_ps AS
+SELECT period_type, period, CAST(row_number() OVER (ORDER BY period_type, period) AS BIGINT) AS pid
+FROM mart.periods;
+
+-- month start -> its month pid and the pids of its quarter and year
+CREATE OR REPLACE TEMP TABLE coh_pm AS
+SELECT pm.month_start, ps.pid, pm.period_type
+FROM mart.period_months pm JOIN coh_ps ps USING (period_type, period);
+
+CREATE OR REPLACE TEMP TABLE coh_hs AS
+WITH hm AS (
+    SELECT m.pid AS mpid, r.unit_id, r.dd, count(*) AS n
+    FROM coh_rd r JOIN coh_pm m ON m.month_start = r.month_start AND m.period_type = 'month'
+    WHERE r.closed_date IS NOT NULL
+    GROUP BY ALL
+),
+scope_i AS (
+    SELECT DISTINCT s.member_unit_id, ks.kid
+    FROM mart.unit_scope s JOIN coh_ks ks USING (unit_id, rollup)
+)
+SELECT s.kid * 65536 + x.mpid AS kp, x.dd, CAST(sum(x.n) AS BIGINT) AS n
+FROM hm x JOIN scope_i s ON s.member_unit_id = x.unit_id
+GROUP BY ALL;
+
+CREATE OR REPLACE TEMP TABLE coh_h AS
+WITH mq AS (
+    SELECT a.pid AS mpid, b.pid
+    FROM coh_pm a JOIN coh_pm b ON b.month_start = a.month_start AND b.period_type <> 'month'
+    WHERE a.period_type = 'month'
+)
+SELECT kp, dd, n FROM coh_hs
+UNION ALL
+SELECT (s.kp // 65536) * 65536 + q.pid, s.dd, CAST(sum(s.n) AS BIGINT)
+FROM coh_hs s JOIN mq q ON q.mpid = s.kp % 65536
+GROUP BY ALL;
+
+CREATE OR REPLACE TEMP TABLE coh_q AS
+WITH c AS (
+    SELECT kp, dd, sum(n) OVER (PARTITION BY kp ORDER BY dd) AS cum, sum(n) OVER (PARTITION BY kp) AS tot
+    FROM coh_h
+)
+SELECT kp,
+       -- 1-based positions of the two middle values (the same one for an odd count)
+       (min(dd) FILTER (WHERE cum >= (tot + 1) // 2)
+        + min(dd) FILTER (WHERE cum >= tot // 2 + 1)) / 2.0 AS median_days_to_close,
+       -- the ⌈0.9·n⌉-th value, in integers: (9n + 9) // 10
+       min(dd) FILTER (WHERE cum >= (9 * tot + 9) // 10) AS p90_days_to_close
+FROM c
+GROUP BY kp;
+
 CREATE OR REPLACE TABLE mart.cohort AS
 WITH
-rd AS (
-    SELECT unit_id, CAST(date_trunc('month', received_date) AS DATE) AS month_start,
-           received_date, closed_date, handle_deadline
-    FROM mart.record_deadlines
-    WHERE t_closed_at
-),
 um AS (
     SELECT unit_id, month_start,
            count(*) AS received,
@@ -25,7 +89,7 @@ um AS (
            count(*) FILTER (WHERE closed_date <= handle_deadline) AS closed_on_time,
            count(*) FILTER (WHERE closed_date IS NULL AND handle_deadline < getvariable('as_of')) AS open_overdue,
            count(*) FILTER (WHERE closed_date IS NULL AND handle_deadline >= getvariable('as_of')) AS open_within_deadline
-    FROM rd
+    FROM coh_rd
     GROUP BY ALL
 ),
 agg AS (
@@ -35,60 +99,6 @@ agg AS (
     FROM um x
     JOIN mart.period_months pm ON pm.month_start = x.month_start
     JOIN mart.unit_scope s ON s.member_unit_id = x.unit_id
-    GROUP BY ALL
-),
-parents AS (
-    SELECT DISTINCT parent_id AS unit_id FROM mart.units_known WHERE parent_id IS NOT NULL
-),
-ks AS (
-    -- a unit without descendants shares one kid for rollup false and true (same records)
-    SELECT k.unit_id, k.rollup,
-           CAST(dense_rank() OVER (ORDER BY k.unit_id,
-                                   CASE WHEN p.unit_id IS NULL AND k.unit_id <> 'ALL' THEN false
-                                        ELSE k.rollup END) AS INTEGER) AS kid
-    FROM (SELECT DISTINCT unit_id, rollup FROM mart.row_keys) k
-    LEFT JOIN parents p ON p.unit_id = k.unit_id
-),
-ps AS (
-    SELECT period_type, period, CAST(row_number() OVER (ORDER BY period_type, period) AS INTEGER) AS pid
-    FROM mart.periods
-),
-scope_i AS (
-    SELECT DISTINCT s.member_unit_id, ks.kid
-    FROM mart.unit_scope s JOIN ks USING (unit_id, rollup)
-),
-months_i AS (
-    SELECT pm.month_start, ps.pid FROM mart.period_months pm JOIN ps USING (period_type, period)
-),
-hist_month AS (
-    SELECT unit_id, month_start, CAST(closed_date - received_date AS INTEGER) AS dd, count(*) AS n
-    FROM rd
-    WHERE closed_date IS NOT NULL
-    GROUP BY ALL
-),
-hist_scoped AS (
-    SELECT s.kid, x.month_start, x.dd, CAST(sum(x.n) AS BIGINT) AS n
-    FROM hist_month x JOIN scope_i s ON s.member_unit_id = x.unit_id
-    GROUP BY ALL
-),
-hist AS (
-    SELECT s.kid, p.pid, s.dd, CAST(sum(s.n) AS BIGINT) AS n
-    FROM hist_scoped s JOIN months_i p ON p.month_start = s.month_start
-    GROUP BY ALL
-),
-hist_cum AS (
-    SELECT kid, pid, dd,
-           sum(n) OVER (PARTITION BY kid, pid ORDER BY dd) AS cum,
-           sum(n) OVER (PARTITION BY kid, pid) AS tot
-    FROM hist
-),
-q AS (
-    SELECT kid, pid,
-           (min(dd) FILTER (WHERE cum >= (tot + 1) // 2)
-            + min(dd) FILTER (WHERE cum >= tot // 2 + 1)) / 2.0 AS median_days_to_close,
-           -- ⌈0.9·n⌉ in integers: (9n + 9) // 10
-           min(dd) FILTER (WHERE cum >= (9 * tot + 9) // 10) AS p90_days_to_close
-    FROM hist_cum
     GROUP BY ALL
 )
 SELECT k.unit_id, k.rollup, k.period_type, k.period, k.period_start, k.period_end, k.complete,
@@ -103,9 +113,17 @@ SELECT k.unit_id, k.rollup, k.period_type, k.period, k.period_start, k.period_en
        CASE WHEN t.closed_at THEN CAST(q.p90_days_to_close AS INTEGER) END AS p90_days_to_close
 FROM mart.row_keys k
 CROSS JOIN mart.tracked_row t
-JOIN ks ON ks.unit_id = k.unit_id AND ks.rollup = k.rollup
-JOIN ps ON ps.period_type = k.period_type AND ps.period = k.period
+JOIN coh_ks ks ON ks.unit_id = k.unit_id AND ks.rollup = k.rollup
+JOIN coh_ps ps ON ps.period_type = k.period_type AND ps.period = k.period
 LEFT JOIN agg a ON a.unit_id = k.unit_id AND a.rollup = k.rollup
                AND a.period_type = k.period_type AND a.period = k.period
-LEFT JOIN q ON q.kid = ks.kid AND q.pid = ps.pid
+LEFT JOIN coh_q q ON q.kp = ks.kid * 65536 + ps.pid
 ORDER BY k.unit_id, k.rollup, k.period_type, k.period_start;
+
+DROP TABLE IF EXISTS coh_rd;
+DROP TABLE IF EXISTS coh_ks;
+DROP TABLE IF EXISTS coh_ps;
+DROP TABLE IF EXISTS coh_pm;
+DROP TABLE IF EXISTS coh_hs;
+DROP TABLE IF EXISTS coh_h;
+DROP TABLE IF EXISTS coh_q;
