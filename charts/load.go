@@ -1,14 +1,16 @@
 package charts
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // data holds what one page (or the set of unit pages) has loaded. Each page builder
 // makes its own and names the loaders it needs (loadInto), so a page never depends on
 // what another page queried; the unit pages load once for all units, so that hundreds
 // of pages cost no further queries.
 type data struct {
-	volMonth   map[string]map[bool][]row // unit -> rollup -> monthly volume rows by period
-	volMA      map[string]map[bool][]row // unit -> rollup -> monthly 12-month moving average rows
+	volMonth   map[string]map[bool][]row // unit -> rollup -> monthly volume (petitions, ma12) rows by period
 	months     []string                  // every month of the data, in order
 	volCur     map[string]map[string]row // unit (own; ALL) -> period -> volume row
 	trend      map[string]row            // unit (own; ALL) -> trend row
@@ -64,13 +66,21 @@ func unitFilter(unit string) (string, []any) {
 	return " AND unit_id = ?", []any{unit}
 }
 
-// loadMonthlyVolume loads the monthly volume and its 12-month moving average of one
-// unit, or of every unit when unit is "", both rollups.
-func (s *site) loadMonthlyVolume(unit string) loader {
+// loadMonthlyVolume loads the monthly volume with its 12-month moving average (ma12,
+// mart.volume_moving_average) of one unit, or of every unit when unit is "", both
+// rollups; ownOnly leaves out the rollup rows of units (ALL is kept).
+func (s *site) loadMonthlyVolume(unit string, ownOnly bool) loader {
 	return func(d *data) error {
 		w, args := unitFilter(unit)
-		rows, err := s.src.query("mart.volume", append(periodKey, "petitions"),
-			`SELECT unit_id, rollup, period, petitions, yoy_pct FROM mart.volume WHERE period_type = 'month'`+w+` ORDER BY period`, args...)
+		if ownOnly {
+			w += " AND (NOT v.rollup OR v.unit_id = 'ALL')"
+		}
+		w = strings.ReplaceAll(w, " unit_id = ?", " v.unit_id = ?")
+		rows, err := s.src.query("mart.volume_moving_average", append(periodKey, "ma12"),
+			`SELECT v.unit_id, v.rollup, v.period, v.petitions, m.ma12
+			 FROM mart.volume v
+			 JOIN mart.volume_moving_average m USING (unit_id, rollup, period_type, period)
+			 WHERE v.period_type = 'month'`+w+` ORDER BY v.period`, args...)
 		if err != nil {
 			return err
 		}
@@ -89,19 +99,6 @@ func (s *site) loadMonthlyVolume(unit string) loader {
 			}
 		}
 		sort.Strings(d.months)
-		rows, err = s.src.query("mart.volume_moving_average", append(periodKey, "ma12"),
-			`SELECT unit_id, rollup, period, ma12 FROM mart.volume_moving_average WHERE true`+w+` ORDER BY period`, args...)
-		if err != nil {
-			return err
-		}
-		d.volMA = map[string]map[bool][]row{}
-		for _, r := range rows {
-			u := r.str("unit_id")
-			if d.volMA[u] == nil {
-				d.volMA[u] = map[bool][]row{}
-			}
-			d.volMA[u][r.b("rollup")] = append(d.volMA[u][r.b("rollup")], r)
-		}
 		return nil
 	}
 }

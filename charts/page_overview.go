@@ -9,7 +9,7 @@ import (
 var yearTables = []string{"volume", "repeat", "closure", "timeliness", "acceptance", "feedback", "supervision"}
 
 func (s *site) overviewPage() (*page, error) {
-	d, err := s.loadInto(s.loadCurrentVolume("ALL"), s.loadTrend, s.loadMonthlyVolume("ALL"), s.loadYear(yearTables...), s.loadTargets)
+	d, err := s.loadInto(s.loadCurrentVolume("ALL"), s.loadTrend, s.loadMonthlyVolume("ALL", false), s.loadYear(yearTables...), s.loadTargets)
 	if err != nil {
 		return nil, err
 	}
@@ -28,7 +28,7 @@ func (s *site) overviewPage() (*page, error) {
 	ch := &section{Title: s.c.T("ov.monthly"), Note: s.c.T("ov.target_note")}
 	if len(d.months) > 0 {
 		vals := monthSeries(d.months, d.volMonth["ALL"][true], "petitions")
-		series := []seriesDef{{Name: s.c.T("col.petitions"), Values: vals, Color: "#5470c6"}, {Name: s.c.T("ov.ma12"), Values: monthSeries(d.months, d.volMA["ALL"][true], "ma12"), Color: "#fc8452"}}
+		series := []seriesDef{{Name: s.c.T("col.petitions"), Values: vals, Color: "#5470c6"}, {Name: s.c.T("ov.ma12"), Values: monthSeries(d.months, d.volMonth["ALL"][true], "ma12"), Color: "#fc8452"}}
 		if tl := s.targetLine(d, "ALL", d.months, true); tl != nil {
 			series = append(series, seriesDef{Name: s.c.T("ov.target"), Values: tl, Dashed: true, Color: "#2f855a"})
 		}

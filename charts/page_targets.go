@@ -7,7 +7,7 @@ import (
 )
 
 func (s *site) targetsPage() (*page, error) {
-	d, err := s.loadInto(s.loadTargets, s.loadMonthlyVolume("ALL"))
+	d, err := s.loadInto(s.loadTargets, s.loadMonthlyVolume("ALL", false))
 	if err != nil {
 		return nil, err
 	}

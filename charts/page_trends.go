@@ -5,7 +5,7 @@ import (
 )
 
 func (s *site) trendsPage() (*page, error) {
-	d, err := s.loadInto(s.loadTrend, s.loadMonthlyVolume(""))
+	d, err := s.loadInto(s.loadTrend, s.loadMonthlyVolume("", true))
 	if err != nil {
 		return nil, err
 	}

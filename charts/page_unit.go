@@ -8,7 +8,7 @@ import (
 // unitPages builds one page per known unit: its own trend, its indicators against
 // its peers, and the exception lists inspectors work from.
 func (s *site) unitPages() ([]*page, error) {
-	d, err := s.loadInto(s.loadMonthlyVolume(""), s.loadCurrentVolume(""), s.loadTrend, s.loadAppraisal,
+	d, err := s.loadInto(s.loadMonthlyVolume("", false), s.loadCurrentVolume(""), s.loadTrend, s.loadAppraisal,
 		s.loadOpenLists, s.loadVeto, s.loadInspectorLists, s.loadTargets)
 	if err != nil {
 		return nil, err
@@ -61,7 +61,7 @@ func (s *site) unitPage(d *data, u *unitInfo, ap row) (*page, error) {
 	trend := &section{Title: s.c.T("u.trend")}
 	if len(d.months) > 0 {
 		own := monthSeries(d.months, d.volMonth[u.ID][false], "petitions")
-		series := []seriesDef{{Name: s.c.T("own"), Values: own, Color: "#5470c6"}, {Name: s.c.T("ov.ma12"), Values: monthSeries(d.months, d.volMA[u.ID][false], "ma12"), Color: "#fc8452"}}
+		series := []seriesDef{{Name: s.c.T("own"), Values: own, Color: "#5470c6"}, {Name: s.c.T("ov.ma12"), Values: monthSeries(d.months, d.volMonth[u.ID][false], "ma12"), Color: "#fc8452"}}
 		if len(u.Children) > 0 {
 			series = append(series, seriesDef{Name: s.c.T("incl"), Values: monthSeries(d.months, d.volMonth[u.ID][true], "petitions"), Color: "#91cc75"})
 		}
