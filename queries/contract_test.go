@@ -67,6 +67,14 @@ var contracts = map[string]martContract{
 	"recent_repeaters":        {key: []string{"unit_id", "petitioner_id"}},
 	"recent_not_ceased":       {key: []string{"source", "petition_id"}},
 	"commendation_candidates": {key: periodKey},
+	"build_info":              {key: nil}, // one row
+	"campaign":                {key: []string{"campaign_id", "unit_id", "rollup"}},
+	"campaign_groups":         {key: []string{"campaign_id", `"group"`}},
+	"alerts":                  {key: []string{"week_start", "unit_id", "kind", "coalesce(category, '<blank>')"}}, // category NULL for total and collective
+	"cohort":                  {key: periodKey, grid: "period"},
+	"cfg_alerts":              {key: nil},
+	"cfg_campaigns":           {key: []string{"campaign_id"}},
+	"cfg_campaign_units":      {key: []string{"campaign_id", "unit_id"}},
 }
 
 // The fixture: P with child C, and X; records at C in January, P in March, X in July
