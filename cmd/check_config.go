@@ -24,6 +24,9 @@ Errors name the file, line and key; the exit code is 2 when the config is invali
 			if err != nil {
 				return err
 			}
+			for _, w := range cfg.Warnings() {
+				fmt.Fprintf(cmd.ErrOrStderr(), "warning: %v\n", w)
+			}
 			out, err := cfg.Marshal()
 			if err != nil {
 				return fmt.Errorf("render config: %w", err)

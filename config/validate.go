@@ -282,6 +282,7 @@ func (c *Config) Validate() error {
 		add(c.errAt("jobs.grace_period", "durations must not be negative"))
 	}
 	errs = append(errs, c.validateJobs()...)
+	errs = append(errs, c.checkStringSizes()...)
 	if !oneOf(c.Log.Level, []string{"debug", "info", "warn", "error"}) {
 		add(c.errAt("log.level", "want debug, info, warn or error, got %q", c.Log.Level))
 	}
