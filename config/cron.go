@@ -37,6 +37,9 @@ func ParseCron(spec string) (sched cron.Schedule, err error) {
 // validateJobs checks the scheduler specs; hourly_pull may be empty (off).
 func (c *Config) validateJobs() Errors {
 	var errs Errors
+	if c.Jobs.MinInterval != 0 && c.Jobs.MinInterval < time.Second {
+		errs = append(errs, c.errAt("jobs.min_interval", "must be at least 1s, got %s", c.Jobs.MinInterval))
+	}
 	for _, j := range []struct {
 		key, spec string
 		optional  bool
@@ -56,17 +59,25 @@ func (c *Config) validateJobs() Errors {
 			errs = append(errs, c.errAt(j.key, "%v", err))
 			continue
 		}
-		if gap, ok := shortestGap(j.spec, sched); ok && gap < MinJobInterval {
-			errs = append(errs, c.errAt(j.key, "cron spec %q fires every %s; the minimum interval between runs is %s", j.spec, gap, MinJobInterval))
+		if gap, ok := shortestGap(j.spec, sched); ok && gap < c.minJobInterval() {
+			errs = append(errs, c.errAt(j.key, "cron spec %q fires every %s; the minimum interval between runs is %s (jobs.min_interval)", j.spec, gap, c.minJobInterval()))
 		}
 	}
 	return errs
 }
 
-// MinJobInterval is the shortest allowed time between two runs of a job: a spec
+// MinJobInterval is the default shortest time between two runs of a job: a spec
 // like "@every 0s" (which robfig/cron rounds up to every second) or "* * * * * *"
-// would run the pipeline back to back.
+// would run the pipeline back to back. jobs.min_interval may lower it to 1s
+// (tests, demos), never further.
 const MinJobInterval = time.Minute
+
+func (c *Config) minJobInterval() time.Duration {
+	if c.Jobs.MinInterval >= time.Second {
+		return c.Jobs.MinInterval
+	}
+	return MinJobInterval
+}
 
 // shortestGap is the shortest time between consecutive firings of sched over a
 // sample of its next runs (ok false when it never fires). "@every" durations of

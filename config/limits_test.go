@@ -84,6 +84,12 @@ func TestJobIntervals(t *testing.T) {
 			t.Errorf("%q: %v", spec, err)
 		}
 	}
+	if _, err := Parse("j.yaml", []byte("jobs:\n  min_interval: 1s\n  nightly: \"*/1 * * * * *\"\n")); err != nil {
+		t.Errorf("min_interval 1s allows every second: %v", err)
+	}
+	if _, err := Parse("j.yaml", []byte("jobs:\n  min_interval: 10ms\n")); err == nil {
+		t.Error("min_interval below 1s accepted")
+	}
 	c, err := Parse("n.yaml", []byte("jobs:\n  quarterly: \"0 0 2 31 2 *\"\n"))
 	if err != nil {
 		t.Fatalf("31 February is a warning, not an error: %v", err)
