@@ -143,7 +143,7 @@ func renderQuarter(ctx context.Context, db *sql.DB, cfg *config.Config, opt Opti
 	if err != nil {
 		return 0, dir, err
 	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
+	if err := applySiteModes(tmp); err != nil {
 		return 0, dir, fmt.Errorf("report: %w", err)
 	}
 	// Rename refuses a non-empty target, so a concurrent archive of the same quarter is not overwritten.
