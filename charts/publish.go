@@ -36,11 +36,11 @@ func publish(outDir string, build func(dir string) (int, error)) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := applySiteModes(tmp); err != nil {
-		return 0, fmt.Errorf("report: %w", err)
-	}
 	if err := linkTree(filepath.Join(abs, "archive"), filepath.Join(tmp, "archive")); err != nil {
 		return 0, fmt.Errorf("report: carry archives over: %w", err)
+	}
+	if err := applySiteModes(tmp); err != nil {
+		return 0, fmt.Errorf("report: %w", err)
 	}
 	if _, err := os.Stat(abs); os.IsNotExist(err) {
 		if err := os.Rename(tmp, abs); err != nil {
@@ -59,7 +59,7 @@ func publish(outDir string, build func(dir string) (int, error)) (int, error) {
 		}
 		dst := filepath.Join(abs, "archive", e.Name())
 		if _, err := os.Stat(dst); os.IsNotExist(err) {
-			if err := os.MkdirAll(filepath.Join(abs, "archive"), 0o755); err != nil {
+			if err := mkSiteDir(filepath.Join(abs, "archive")); err != nil {
 				return 0, fmt.Errorf("report: %w", err)
 			}
 			if err := os.Rename(filepath.Join(tmp, "archive", e.Name()), dst); err != nil {

@@ -131,7 +131,7 @@ func renderQuarter(ctx context.Context, db *sql.DB, cfg *config.Config, opt Opti
 			err = errors.Join(err, fmt.Errorf("quarterly review: restore marts as of %s: %w", restore.Format("2006-01-02"), rerr))
 		}
 	}()
-	if err := os.MkdirAll(filepath.Join(opt.OutDir, "archive"), 0o755); err != nil {
+	if err := mkSiteDir(filepath.Join(opt.OutDir, "archive")); err != nil {
 		return 0, dir, fmt.Errorf("report: create archive folder: %w", err)
 	}
 	tmp, err := os.MkdirTemp(filepath.Join(opt.OutDir, "archive"), "."+opt.Quarter+".tmp-")

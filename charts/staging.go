@@ -77,3 +77,11 @@ func applySiteModes(dir string) error {
 		}
 	})
 }
+
+// mkSiteDir creates a site folder (and parents) with the site's mode.
+func mkSiteDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return os.Chmod(dir, 0o755&^fs.FileMode(store.SiteUmask()))
+}
