@@ -12,47 +12,37 @@ import (
 	"github.com/xinfang/xinfang/store"
 )
 
-// stagingHelper runs in a child process: it creates and locks a staging folder as
-// a report does, says where, and waits to be killed.
-func stagingHelper(parent string) {
-	tmp, err := os.MkdirTemp(parent, ".site.new-")
-	if err != nil {
-		os.Exit(3)
-	}
-	if _, err := lockDir(tmp); err != nil {
-		os.Exit(4)
-	}
-	os.WriteFile(filepath.Join(tmp, "half.html"), []byte("half a site"), 0o644)
-	os.WriteFile(filepath.Join(parent, "helper-ready"), []byte(tmp), 0o644)
-	time.Sleep(5 * time.Minute)
-	os.Exit(0)
-}
-
 // Issue 10 item 11: a staging folder left by a report killed with SIGKILL (a real
 // child process) is removed by the next publish; one whose builder is still alive
 // is left alone.
 func TestStaleStagingRemovedLiveKept(t *testing.T) {
-	if p := os.Getenv("XINFANG_STAGING_HELPER"); p != "" {
-		stagingHelper(p)
-		return
+	// The live builder is a real process holding the staging folder's flock as a
+	// report does: flock(1), so the child does not rerun this package's TestMain.
+	flock, err := exec.LookPath("flock")
+	if err != nil {
+		t.Skip("flock(1) (util-linux) not installed")
 	}
 	parent := t.TempDir()
 	site := filepath.Join(parent, "site")
 	build := func(dir string) (int, error) {
 		return 1, os.WriteFile(filepath.Join(dir, "index.html"), []byte("site"), 0o644)
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestStaleStagingRemovedLiveKept$", "-test.count=1")
-	cmd.Env = append(os.Environ(), "XINFANG_STAGING_HELPER="+parent)
+	staging, err := os.MkdirTemp(parent, ".site.new-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ready := filepath.Join(parent, "helper-ready")
+	cmd := exec.Command(flock, "--nonblock", staging, "sh", "-c", "touch "+ready+"; exec sleep 300")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
-	var staging string
-	for deadline := time.Now().Add(time.Minute); staging == ""; time.Sleep(20 * time.Millisecond) {
-		if b, err := os.ReadFile(filepath.Join(parent, "helper-ready")); err == nil {
-			staging = string(b)
+	defer func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); _ = cmd.Wait() }()
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(ready); err == nil {
+			break
 		} else if time.Now().After(deadline) {
-			t.Fatal("helper never created its staging folder")
+			t.Fatal("flock never took the staging folder's lock")
 		}
 	}
 	// A crash-era leftover without any lock, and the fallback exchange's ".old".
@@ -73,8 +63,9 @@ func TestStaleStagingRemovedLiveKept(t *testing.T) {
 		}
 	}
 
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
+	// SIGKILL the whole holder: flock(1) and its sleep share the open file.
+	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); err != nil {
+		_ = cmd.Process.Signal(syscall.SIGKILL)
 	}
 	_ = cmd.Wait()
 	if _, err := publish(site, build); err != nil {
