@@ -68,6 +68,15 @@ func TestStaleStagingRemovedLiveKept(t *testing.T) {
 		_ = cmd.Process.Signal(syscall.SIGKILL)
 	}
 	_ = cmd.Wait()
+	// The sleep (a grandchild, not waited for) may take a moment to die and drop the lock.
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		if release, err := lockDir(staging); err == nil {
+			release()
+			break
+		} else if time.Now().After(deadline) {
+			t.Fatal("the killed holder's lock was never released")
+		}
+	}
 	if _, err := publish(site, build); err != nil {
 		t.Fatal(err)
 	}
