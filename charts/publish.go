@@ -22,20 +22,27 @@ func publish(outDir string, build func(dir string) (int, error)) (int, error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return 0, fmt.Errorf("report: create %s: %w", parent, err)
 	}
+	removeStaleStaging(parent, base)
 	tmp, err := os.MkdirTemp(parent, "."+base+".new-")
 	if err != nil {
 		return 0, fmt.Errorf("report: %w", err)
 	}
 	defer os.RemoveAll(tmp) // after a successful swap it holds the old site, or nothing
+	if release, err := lockDir(tmp); err == nil {
+		defer release() // marks tmp as in use (staging.go)
+	}
+	if release, err := lockDir(abs); err == nil {
+		defer release() // the old site lands at tmp's name after the swap
+	}
 	n, err := build(tmp)
 	if err != nil {
 		return 0, err
 	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return 0, fmt.Errorf("report: %w", err)
-	}
 	if err := linkTree(filepath.Join(abs, "archive"), filepath.Join(tmp, "archive")); err != nil {
 		return 0, fmt.Errorf("report: carry archives over: %w", err)
+	}
+	if err := ApplySiteModes(tmp); err != nil {
+		return 0, fmt.Errorf("report: %w", err)
 	}
 	if _, err := os.Stat(abs); os.IsNotExist(err) {
 		if err := os.Rename(tmp, abs); err != nil {
@@ -54,7 +61,7 @@ func publish(outDir string, build func(dir string) (int, error)) (int, error) {
 		}
 		dst := filepath.Join(abs, "archive", e.Name())
 		if _, err := os.Stat(dst); os.IsNotExist(err) {
-			if err := os.MkdirAll(filepath.Join(abs, "archive"), 0o755); err != nil {
+			if err := MkSiteDir(filepath.Join(abs, "archive")); err != nil {
 				return 0, fmt.Errorf("report: %w", err)
 			}
 			if err := os.Rename(filepath.Join(tmp, "archive", e.Name()), dst); err != nil {

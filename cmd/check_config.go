@@ -34,6 +34,9 @@ func runCheckConfig(cmd *cobra.Command, g *globalOptions, args []string, sample 
 	if err != nil {
 		return err
 	}
+	for _, w := range cfg.Warnings() {
+		fmt.Fprintf(cmd.ErrOrStderr(), "warning: %v\n", w)
+	}
 	errs, warns := pipeline.CheckSources(cmd.Context(), cfg, sample)
 	for _, w := range warns {
 		fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s\n", w)

@@ -233,6 +233,9 @@ type Jobs struct {
 	Backoff     time.Duration `yaml:"backoff" json:"backoff"`
 	GracePeriod time.Duration `yaml:"grace_period" json:"grace_period"`
 	CatchUp     bool          `yaml:"catch_up" json:"catch_up"`
+	// MinInterval is the shortest allowed time between two runs of a job spec
+	// (default 1m, never below 1s): a spec firing more often is a config error.
+	MinInterval time.Duration `yaml:"min_interval" json:"min_interval"`
 }
 
 // DuckDB holds engine settings applied to every connection.

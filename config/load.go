@@ -53,6 +53,9 @@ func (es Errors) Error() string {
 func Load(path string) (*Config, error) {
 	cfg := Default()
 	if path != "" {
+		if st, err := os.Stat(path); err == nil && st.Size() > MaxConfigBytes {
+			return nil, &Error{File: path, Key: "(size)", Msg: fmt.Sprintf("the file is %d bytes; a config may have at most %d", st.Size(), MaxConfigBytes)}
+		}
 		data, err := os.ReadFile(path)
 		if err != nil {
 			return nil, fmt.Errorf("read config: %w", err)
@@ -84,8 +87,18 @@ func Parse(file string, data []byte) (*Config, error) {
 
 var yamlPosRe = regexp.MustCompile(`^\[(\d+):(\d+)\]\s*(.*)$`)
 
-func (c *Config) decode(file string, data []byte) error {
+func (c *Config) decode(file string, data []byte) (err error) {
 	c.file = file
+	if err := checkBounds(file, data); err != nil {
+		return err
+	}
+	// The YAML library has panicked on malformed input before (fuzzing finds
+	// such inputs): a config that makes it panic is an error, not a crash.
+	defer func() {
+		if r := recover(); r != nil {
+			err = &Error{File: file, Key: "(syntax)", Msg: fmt.Sprintf("the YAML parser failed on this file: %v", r)}
+		}
+	}()
 	astFile, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return yamlError(file, err)

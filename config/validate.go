@@ -289,6 +289,7 @@ func (c *Config) Validate() error {
 	errs = append(errs, c.validateJobs()...)
 	errs = append(errs, c.validateServe()...)
 	errs = append(errs, c.validateCampaigns()...)
+	errs = append(errs, c.checkStringSizes()...)
 	if !oneOf(c.Log.Level, []string{"debug", "info", "warn", "error"}) {
 		add(c.errAt("log.level", "want debug, info, warn or error, got %q", c.Log.Level))
 	}

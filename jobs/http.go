@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path"
@@ -31,8 +32,12 @@ func NewHandler(reportsDir string, status func() *Status) http.Handler {
 	})
 }
 
+// reportFiles serves regular files that are really inside dir: every path is
+// resolved through its symlinks first, and one that lands outside the folder
+// (reports/leak.html -> /etc/passwd) or on anything but a regular file is a 404.
+// The file served is the resolved one, opened once, so a swap in between cannot
+// substitute another.
 func reportFiles(dir string) http.Handler {
-	files := http.FileServer(http.Dir(dir))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := path.Clean("/" + r.URL.Path)
 		for _, seg := range strings.Split(p, "/") {
@@ -41,24 +46,65 @@ func reportFiles(dir string) http.Handler {
 				return
 			}
 		}
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		fi, err := os.Stat(full)
+		f, fi, err := openInside(dir, p)
 		if err != nil {
 			http.NotFound(w, r)
 			return
 		}
+		defer f.Close()
 		if fi.IsDir() {
-			if ix, err := os.Stat(filepath.Join(full, "index.html")); err != nil || !ix.Mode().IsRegular() {
+			if !strings.HasSuffix(r.URL.Path, "/") {
+				// Relative links in index.html need the trailing slash.
+				http.Redirect(w, r, path.Base(p)+"/", http.StatusMovedPermanently)
+				return
+			}
+			f.Close()
+			if f, fi, err = openInside(dir, path.Join(p, "index.html")); err != nil || fi.IsDir() {
 				http.NotFound(w, r)
 				return
 			}
-		} else if !fi.Mode().IsRegular() {
-			http.NotFound(w, r)
-			return
+			defer f.Close()
 		}
 		w.Header().Set("X-Content-Type-Options", "nosniff")
-		files.ServeHTTP(w, r)
+		http.ServeContent(w, r, fi.Name(), fi.ModTime(), f)
 	})
+}
+
+// openInside opens the file or folder at URL path p under root after resolving
+// symlinks, refusing anything whose real location is outside root's real location
+// or that is neither a regular file nor a folder.
+func openInside(root, p string) (*os.File, os.FileInfo, error) {
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return nil, nil, err
+	}
+	real, err := filepath.EvalSymlinks(filepath.Join(realRoot, filepath.FromSlash(p)))
+	if err != nil {
+		return nil, nil, err
+	}
+	rel, err := filepath.Rel(realRoot, real)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+		return nil, nil, fmt.Errorf("%s is outside the report folder", p)
+	}
+	for _, seg := range strings.Split(filepath.ToSlash(rel), "/") {
+		if strings.HasPrefix(seg, ".") && seg != "." {
+			return nil, nil, fmt.Errorf("%s resolves to a hidden file", p)
+		}
+	}
+	// Stat before opening: opening a FIFO would block the request.
+	if st, err := os.Stat(real); err != nil || !(st.Mode().IsRegular() || st.IsDir()) {
+		return nil, nil, fmt.Errorf("%s is not a regular file", p)
+	}
+	f, err := os.Open(real)
+	if err != nil {
+		return nil, nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil || !(fi.Mode().IsRegular() || fi.IsDir()) {
+		f.Close()
+		return nil, nil, fmt.Errorf("%s is not a regular file", p)
+	}
+	return f, fi, nil
 }
 
 // Health is the /healthz body.

@@ -74,6 +74,7 @@ sources:
     synthetic: {records: 2000, seed: 7, years: 2}
 jobs:
   nightly: "*/1 * * * * *"
+  min_interval: 1s
   quarterly: "0 0 6 1 1,4,7,10 *"
   retries: 0
   grace_period: 5m

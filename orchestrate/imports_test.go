@@ -25,7 +25,7 @@ var allowedImports = map[string][]string{
 	"pipeline/synthetic": {"config", "spec"},
 	"pipeline":           {"config", "spec", "store", "pipeline/synthetic"},
 	"queries":            {"config", "version"},
-	"charts":             {"config", "spec", "archive", "export"},
+	"charts":             {"config", "spec", "archive", "export", "store"},
 	"adhoc":              {},
 	"auth":               {},
 	"alerts":             {"config", "queries", "store"},

@@ -95,7 +95,7 @@ func Review(ctx context.Context, db *store.DB, cfg *config.Config, opt ReviewOpt
 		return nil, fmt.Errorf("quarterly review: build marts as of %s: %w", end.Format("2006-01-02"), err)
 	}
 
-	if err := os.MkdirAll(archive.Root(opt.OutDir), 0o755); err != nil {
+	if err := charts.MkSiteDir(archive.Root(opt.OutDir)); err != nil {
 		return nil, fmt.Errorf("quarterly review: create archive folder: %w", err)
 	}
 	removeStaleTemps(archive.Root(opt.OutDir), "."+opt.Quarter+".tmp-")
@@ -119,7 +119,7 @@ func Review(ctx context.Context, db *store.DB, cfg *config.Config, opt ReviewOpt
 			return nil, fmt.Errorf("quarterly review: %w", err)
 		}
 	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
+	if err := charts.ApplySiteModes(tmp); err != nil { // served: the site's modes, not the database's 0600
 		return nil, fmt.Errorf("quarterly review: %w", err)
 	}
 	// Rename refuses a non-empty target, so a concurrent archive of the same quarter is not overwritten.

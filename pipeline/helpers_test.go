@@ -12,7 +12,7 @@ import (
 	"github.com/xinfang/xinfang/store"
 )
 
-const testKey = "test-pseudonym-key"
+const testKey = "test-pseudonym-key-0123456789abcdef" // at least MinPseudonymKeyLen bytes
 
 // testEnv is a fresh database in a temp folder with a config whose global zone is
 // Asia/Shanghai and whose pseudonym key comes from the environment.

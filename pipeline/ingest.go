@@ -103,7 +103,7 @@ type ingester struct {
 // is rolled back, recorded as failed, and the other batches still run; the error
 // then names every failed batch.
 func Ingest(ctx context.Context, db *store.DB, cfg *config.Config, opt IngestOptions) (*IngestResult, error) {
-	key, err := LoadPseudonymKey(cfg)
+	key, err := PseudonymKey(ctx, db.DB, cfg)
 	if err != nil {
 		return nil, err
 	}

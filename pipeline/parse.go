@@ -187,7 +187,9 @@ func parseLayout(s, layout string) (timeVal, bool) {
 	hasZone := layoutHasZone(layout)
 	tv := timeVal{civil: t, hasZone: hasZone}
 	if !hasZone {
-		tv.dateOnly = !layoutHasClock(layout)
+		// A layout without an hour (e.g. a bare "05" seconds field, found by
+		// FuzzParseTime) can still set a clock: date-only means midnight too.
+		tv.dateOnly = !layoutHasClock(layout) && t.Equal(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location()))
 	}
 	return tv, true
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/text/encoding/simplifiedchinese"
+
 	"github.com/xinfang/xinfang/config"
 )
 
@@ -64,22 +66,37 @@ func TestZonesDateField(t *testing.T) {
 }
 
 func TestDetectEncoding(t *testing.T) {
-	if e := detectEncoding("", []byte("\xEF\xBB\xBFa,b\n")); e != "utf-8" {
-		t.Error("BOM:", e)
+	gb := func(s string) []byte {
+		b, err := simplifiedchinese.GB18030.NewEncoder().Bytes([]byte(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
 	}
-	if e := detectEncoding("auto", []byte("编号,日期\n")); e != "utf-8" {
-		t.Error("utf-8:", e)
+	cases := []struct {
+		name, declared string
+		data           []byte
+		want           string // "" = refused
+	}{
+		{"BOM", "", []byte("\xEF\xBB\xBFa,b\n"), "utf-8"},
+		{"utf-8", "auto", []byte("编号,日期\n"), "utf-8"},
+		{"gb18030", "", []byte("\xb1\xe0\xba\xc5,x\n"), "gb18030"}, // "编号" in GB18030
+		{"declared", "GBK", []byte("abc"), "gbk"},
+		// Issue 10 item 6: one bad byte among valid UTF-8 Chinese stays UTF-8 (the
+		// byte becomes a field warning) instead of flipping the file to GB18030.
+		{"utf-8 with one bad byte", "", append([]byte("律师执业,律师事务所,公证处\n"), 0xff, '\n'), "utf-8"},
+		{"gbk text", "", gb("律师执业,律师事务所,公证处,司法鉴定\n"), "gb18030"},
+		// Half valid UTF-8 Chinese, half GBK: no encoding reads it right.
+		{"mixed", "", append([]byte("律师执业\n"), gb("律师执业\n")...), ""},
 	}
-	// "编号" in GB18030 is not valid UTF-8.
-	if e := detectEncoding("", []byte("\xb1\xe0\xba\xc5,x\n")); e != "gb18030" {
-		t.Error("gb18030:", e)
-	}
-	// A UTF-8 sample cut inside a rune is still UTF-8.
-	if e := detectEncoding("", []byte("编号")[:5]); e != "utf-8" {
-		t.Error("cut rune:", e)
-	}
-	if e := detectEncoding("GBK", []byte("abc")); e != "gbk" {
-		t.Error("declared:", e)
+	for _, c := range cases {
+		got, err := detectEncoding(c.declared, c.data)
+		if got != c.want || (c.want == "") != (err != nil) {
+			t.Errorf("%s: got %q, %v; want %q", c.name, got, err, c.want)
+		}
+		if err != nil && !strings.Contains(err.Error(), "encoding:") {
+			t.Errorf("%s: refusal does not say how to declare the encoding: %v", c.name, err)
+		}
 	}
 }
 

@@ -53,47 +53,164 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// detectEncoding picks the text encoding of a delimited file: a declared one wins;
-// "auto" (or empty) means UTF-8 when the sample is valid UTF-8 (or has a UTF-8
-// BOM), else GB18030 (a superset of GBK and GB2312).
-func detectEncoding(declared string, sample []byte) string {
-	switch strings.ToLower(declared) {
-	case "utf-8", "utf8":
-		return "utf-8"
-	case "gbk":
-		return "gbk"
-	case "gb18030":
-		return "gb18030"
-	}
-	if bytes.HasPrefix(sample, []byte("\xEF\xBB\xBF")) {
-		return "utf-8"
-	}
-	// Allow a rune cut off at the end of the sample.
-	s := sample
-	for i := 0; i < utf8.UTFMax && len(s) > 0 && !utf8.Valid(s); i++ {
-		s = s[:len(s)-1]
-	}
-	if utf8.Valid(s) {
-		return "utf-8"
-	}
-	return "gb18030"
+// encodingEvidence counts, over a whole file, what tells UTF-8 from GB18030: valid
+// multi-byte UTF-8 characters and byte sequences that are not UTF-8.
+type encodingEvidence struct {
+	bom       bool
+	multi     int64 // valid multi-byte UTF-8 characters
+	invalid   int64 // byte sequences that are not UTF-8
+	gbInvalid int64 // sequences not valid GB18030 (counted only when needed)
+	started   bool
+	carry     []byte
 }
 
-// decodedReader wraps r so that it yields UTF-8 without a BOM.
-func decodedReader(r io.Reader, declared string) (io.Reader, string, error) {
-	br := bufio.NewReaderSize(r, 1<<20)
-	sample, err := br.Peek(1 << 20)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		return nil, "", err
+// add feeds the next chunk; a character cut at the chunk's end waits for the next.
+func (ev *encodingEvidence) add(chunk []byte, final bool) {
+	b := chunk
+	if len(ev.carry) > 0 {
+		b = append(ev.carry, chunk...)
+		ev.carry = nil
 	}
-	enc := detectEncoding(declared, sample)
+	if !ev.started && len(b) > 0 {
+		ev.started = true
+		if bytes.HasPrefix(b, []byte("\xEF\xBB\xBF")) {
+			ev.bom = true
+		}
+	}
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if !final && !utf8.FullRune(b[i:]) {
+			ev.carry = append([]byte(nil), b[i:]...)
+			return
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			ev.invalid++
+			i++
+			continue
+		}
+		ev.multi++
+		i += size
+	}
+}
+
+// decide applies the rule: UTF-8 when there is a UTF-8 BOM, no sequence that is not
+// UTF-8, or at least 4 valid UTF-8 characters per bad sequence (the bad bytes then
+// become field warnings); GB18030 when the file is clean GB18030 and at most as
+// many valid UTF-8 characters as bad sequences turned up (GBK text forms valid
+// UTF-8 only by accident, about one character in six); anything else is refused,
+// because guessing wrong turns every Chinese value into mojibake without a word.
+func (ev *encodingEvidence) decide(gbClean func() bool) (string, error) {
+	switch {
+	case ev.bom || ev.invalid == 0 || ev.multi >= 4*ev.invalid:
+		return "utf-8", nil
+	case ev.multi <= ev.invalid && gbClean():
+		return "gb18030", nil
+	}
+	return "", fmt.Errorf("cannot tell the text encoding: %d valid UTF-8 characters and %d byte sequences that are not UTF-8, "+
+		"and it does not read cleanly as GB18030 either (%d bad sequences); set encoding: utf-8 or encoding: gb18030 on the source "+
+		"(bad bytes then become field warnings)", ev.multi, ev.invalid, ev.gbInvalid)
+}
+
+// detectEncoding picks the encoding of a whole file's bytes (see decide); a
+// declared encoding wins.
+func detectEncoding(declared string, data []byte) (string, error) {
+	if enc, ok := declaredEncoding(declared); ok {
+		return enc, nil
+	}
+	var ev encodingEvidence
+	ev.add(data, true)
+	return ev.decide(func() bool {
+		ev.gbInvalid = countGB18030Invalid(bytes.NewReader(data))
+		return ev.gbInvalid == 0
+	})
+}
+
+func declaredEncoding(declared string) (string, bool) {
+	switch strings.ToLower(declared) {
+	case "utf-8", "utf8":
+		return "utf-8", true
+	case "gbk":
+		return "gbk", true
+	case "gb18030":
+		return "gb18030", true
+	}
+	return "", false
+}
+
+// countGB18030Invalid decodes r as GB18030 and counts the replacement characters
+// the decoder had to produce (-1 when r cannot be read).
+func countGB18030Invalid(r io.Reader) int64 {
+	tr := transform.NewReader(r, simplifiedchinese.GB18030.NewDecoder())
+	br := bufio.NewReaderSize(tr, 1<<16)
+	var n int64
+	for {
+		c, _, err := br.ReadRune()
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				return -1
+			}
+			return n
+		}
+		if c == utf8.RuneError {
+			n++
+		}
+	}
+}
+
+// sniffFileEncoding reads the whole file at path for encoding evidence.
+func sniffFileEncoding(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	var ev encodingEvidence
+	buf := make([]byte, 1<<20)
+	for {
+		n, err := f.Read(buf)
+		if n > 0 {
+			ev.add(buf[:n], false)
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	ev.add(nil, true)
+	return ev.decide(func() bool {
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return false
+		}
+		ev.gbInvalid = countGB18030Invalid(f)
+		return ev.gbInvalid == 0
+	})
+}
+
+// decodedReader wraps r (the file at path) so that it yields UTF-8 without a BOM.
+// An undeclared encoding is decided on the whole file, read once beforehand.
+func decodedReader(r io.Reader, path, declared string) (io.Reader, string, error) {
+	enc, ok := declaredEncoding(declared)
+	if !ok {
+		var err error
+		if enc, err = sniffFileEncoding(path); err != nil {
+			return nil, "", err
+		}
+	}
+	br := bufio.NewReaderSize(r, 1<<16)
 	switch enc {
 	case "gbk":
 		return transform.NewReader(br, simplifiedchinese.GBK.NewDecoder()), enc, nil
 	case "gb18030":
 		return transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder()), enc, nil
 	}
-	if bytes.HasPrefix(sample, []byte("\xEF\xBB\xBF")) {
+	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte("\xEF\xBB\xBF")) {
 		_, _ = br.Discard(3)
 	}
 	return br, enc, nil
@@ -121,7 +238,7 @@ func openDelimited(path, encoding, delimiter string, headerRow int) (*delimReade
 		return nil, err
 	}
 	cnt := &countingReader{r: f}
-	dec, enc, err := decodedReader(cnt, encoding)
+	dec, enc, err := decodedReader(cnt, path, encoding)
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("read %s: %w", path, err)

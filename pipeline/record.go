@@ -2,10 +2,12 @@ package pipeline
 
 import (
 	"encoding/hex"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -165,10 +167,54 @@ func (c *converter) flush() arrow.RecordBatch {
 	return rec
 }
 
+// MaxValueLen is the most characters a text value (category, matter_id,
+// leader_owner, handler_id, …) is stored with: longer display values are truncated
+// with a field warning, an over-long petition_id or unit_id rejects the record.
+// Marts repeat display values across their unit × period grid, so one huge value
+// would otherwise multiply into gigabytes.
+const MaxValueLen = 200
+
+// clip shortens a value quoted in the rejected table (the value is evidence, not data).
+func clip(v string) string {
+	if utf8.RuneCountInString(v) <= MaxValueLen {
+		return v
+	}
+	return truncateRunes(v, MaxValueLen) + "…"
+}
+
+func truncateRunes(v string, n int) string {
+	i := 0
+	for pos := range v {
+		if i == n {
+			return v[:pos]
+		}
+		i++
+	}
+	return v
+}
+
+// cleanText makes a raw value valid text: NUL bytes are removed and undecodable
+// bytes become U+FFFD, each with a field warning, so a damaged file is visible in
+// the batch's warnings instead of silently altered.
+func (c *converter) cleanText(row int64, f int, raw string) string {
+	if strings.IndexByte(raw, 0) >= 0 {
+		raw = strings.ReplaceAll(raw, "\x00", "")
+		c.warn(row, f, "NUL bytes removed", raw)
+	}
+	if !utf8.ValidString(raw) {
+		raw = strings.ToValidUTF8(raw, "\uFFFD")
+		c.warn(row, f, "undecodable bytes (not valid in the file's encoding) replaced with U+FFFD", raw)
+	} else if strings.ContainsRune(raw, utf8.RuneError) {
+		c.warn(row, f, "holds undecodable bytes (U+FFFD, not valid in the file's encoding)", raw)
+	}
+	return strings.TrimSpace(raw)
+}
+
 func (c *converter) warn(row int64, f int, reason, value string) {
 	if c.m.fields[f].personal {
 		value = redacted
 	}
+	value = clip(value)
 	c.issues = append(c.issues, issue{row: row, petitionID: c.vals[spec.PetitionID], field: spec.Fields[f].Name, reason: reason, severity: "warning", value: value})
 	c.warns++
 }
@@ -192,6 +238,19 @@ func (c *converter) add(row []string, rowNum int64) {
 			raw = fs.alias(raw)
 		}
 		required := f == spec.PetitionID || f == spec.ReceivedAt || f == spec.UnitID
+		if raw != "" {
+			raw = c.cleanText(rowNum, f, raw)
+		}
+		if fs.kind == spec.String && !fs.personal && utf8.RuneCountInString(raw) > MaxValueLen {
+			if required {
+				rejectFields = append(rejectFields, spec.Fields[f].Name)
+				rejectReasons = append(rejectReasons, fmt.Sprintf("%s is longer than %d characters", spec.Fields[f].Name, MaxValueLen))
+				rejectValue = clip(raw)
+				continue
+			}
+			c.warn(rowNum, f, fmt.Sprintf("longer than %d characters; stored truncated", MaxValueLen), raw)
+			raw = truncateRunes(raw, MaxValueLen)
+		}
 		if raw == "" {
 			if required {
 				rejectFields = append(rejectFields, spec.Fields[f].Name)
@@ -285,6 +344,7 @@ func (c *converter) add(row []string, rowNum int64) {
 		if m.fields[spec.ReceivedAt].personal {
 			rejectValue = redacted
 		}
+		rejectValue = clip(rejectValue)
 		c.issues = append(c.issues, issue{row: rowNum, petitionID: c.vals[spec.PetitionID], field: strings.Join(rejectFields, ","),
 			reason: strings.Join(rejectReasons, "; "), severity: "reject", value: rejectValue})
 		c.rejects++

@@ -30,7 +30,7 @@ var ErrLocked = errors.New("database is locked by another writer")
 // AcquireWriterLock takes the writer lock for the database at dbPath without waiting.
 func AcquireWriterLock(dbPath, purpose string) (*WriterLock, error) {
 	path := dbPath + ".lock"
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("open lock file %s: %w", path, err)
 	}

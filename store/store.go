@@ -48,6 +48,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	var lock *WriterLock
 	if !opt.ReadOnly && path != "" && path != ":memory:" {
+		restrictUmask() // before the lock, database and WAL files exist: see mode.go
 		var err error
 		lock, err = AcquireWriterLock(path, opt.Purpose)
 		if err != nil {
@@ -92,6 +93,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		return nil, fmt.Errorf("open duckdb %s: %w", path, describeOpenError(err))
 	}
 	if !opt.ReadOnly {
+		tightenModes(path)
 		if err := Migrate(ctx, db.DB); err != nil {
 			db.Close()
 			return nil, err
