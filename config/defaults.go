@@ -70,5 +70,8 @@ func Default() *Config {
 			CatchUp:     true,
 		},
 		Log: LogConfig{Level: "info", Format: "text"},
+		// Sized for a 2-core, 8 GB server that also renders the report in Chromium: a
+		// 10M-record build stays inside 2GB by spilling to "<database>.tmp" (docs/notes/speed.md).
+		DuckDB: DuckDB{MemoryLimit: "2GB"},
 	}
 }
