@@ -1,11 +1,10 @@
 package cmd
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -27,11 +26,13 @@ func newBenchComputeCommand(g *globalOptions) *cobra.Command {
 	var opts benchComputeOptions
 	c := &cobra.Command{
 		Use:   "compute",
-		Short: "Time building all marts against the same .sql files run directly in DuckDB",
+		Short: "Time building all marts against DuckDB floors measured in the same run",
 		Long: `Generates --records synthetic records (unless --db names an existing database),
-ingests them, then times (a) queries.Build — our path: parameters, config tables and
-every embedded .sql file in one transaction — and (b) the same .sql files concatenated
-and executed directly as one DuckDB script on a plain connection. Prints both and the ratio.`,
+ingests them, then times, in the same run and on the same records: the floors — plain
+DuckDB doing one scan + group by (unit, month), distinct petitioners per (unit, month), a
+handling-days histogram and one wide copy of every petition — and queries.Build (every
+mart, after one untimed warm-up build). Prints one table: wall and CPU time of each, the
+ratio to the floors, and the process's peak RSS.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := g.loadConfig()
@@ -86,69 +87,30 @@ func benchCompute(cmd *cobra.Command, cfg *config.Config, records int, dbPath st
 		return err
 	}
 	defer db.Close()
-	var n int64
-	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM petitions").Scan(&n); err != nil {
-		return fmt.Errorf("bench: count petitions: %w", err)
-	}
 	asOf := cfg.AsOfDate()
-	fmt.Fprintf(out, "records: %d, as of %s, %d SQL files\n", n, asOf.Format("2006-01-02"), mustFileCount())
-
-	// Warm-up so both timed runs see the same (warm) buffer cache.
-	if _, err := queries.Build(ctx, db.DB, cfg, asOf); err != nil {
-		return err
-	}
-	ours, err := timeBuild(ctx, db, cfg, asOf)
+	r, err := orchestrate.BenchCompute(ctx, db, cfg, asOf)
 	if err != nil {
 		return err
 	}
-	native, err := timeNative(ctx, db, cfg, asOf)
-	if err != nil {
-		return err
+	limit := cfg.DuckDB.MemoryLimit
+	if limit == "" {
+		limit = "DuckDB default"
 	}
-	fmt.Fprintf(out, "xinfang compute (queries.Build):   %s\n", ours.Round(time.Millisecond))
-	fmt.Fprintf(out, "same .sql run directly in DuckDB:  %s\n", native.Round(time.Millisecond))
-	fmt.Fprintf(out, "ratio ours/native: %.3f\n", ours.Seconds()/native.Seconds())
+	fmt.Fprintf(out, "records: %d as of %s, %d SQL files, memory_limit %s, threads %d\n",
+		r.Records, asOf.Format("2006-01-02"), mustFileCount(), limit, cfg.DuckDB.Threads)
+	tot := r.FloorTotal()
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "path\twall\tCPU\tCPU ÷ floors\t")
+	for _, s := range append(append(r.Floors, tot), r.Ours) {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%.2f\t\n", s.Name, s.Wall.Round(time.Millisecond), s.CPU.Round(time.Millisecond), s.CPU.Seconds()/tot.CPU.Seconds())
+	}
+	w.Flush()
+	fmt.Fprintf(out, "ours ÷ floors: wall %.2f, CPU %.2f; peak RSS %.0f MB\n",
+		r.Ours.Wall.Seconds()/tot.Wall.Seconds(), r.Ours.CPU.Seconds()/tot.CPU.Seconds(), float64(r.PeakRSS)/1e6)
 	return nil
 }
 
 func mustFileCount() int {
 	fs, _ := queries.Files()
 	return len(fs)
-}
-
-func timeBuild(ctx context.Context, db *store.DB, cfg *config.Config, asOf time.Time) (time.Duration, error) {
-	t0 := time.Now()
-	if _, err := queries.Build(ctx, db.DB, cfg, asOf); err != nil {
-		return 0, err
-	}
-	return time.Since(t0), nil
-}
-
-// timeNative runs the embedded files as one script on a bare connection: the
-// parameters are set first (untimed) since a DuckDB user would set them too.
-func timeNative(ctx context.Context, db *store.DB, cfg *config.Config, asOf time.Time) (time.Duration, error) {
-	files, err := queries.Files()
-	if err != nil {
-		return 0, err
-	}
-	var script strings.Builder
-	script.WriteString("BEGIN TRANSACTION;\n")
-	for _, f := range files {
-		script.WriteString(f.SQL)
-		script.WriteString("\n")
-	}
-	script.WriteString("COMMIT;\n")
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("bench: connection: %w", err)
-	}
-	defer conn.Close()
-	if err := queries.SetParams(ctx, conn, cfg, asOf); err != nil {
-		return 0, err
-	}
-	t0 := time.Now()
-	if _, err := conn.ExecContext(ctx, script.String()); err != nil {
-		return 0, fmt.Errorf("bench: native script: %w", err)
-	}
-	return time.Since(t0), nil
 }

@@ -137,7 +137,9 @@ sources:
 		t.Fatal(err)
 	}
 	tables := [][2]string{}
-	rs, err := db.Query(`SELECT schema_name, table_name FROM duckdb_tables() ORDER BY 1, 2`)
+	// mart objects are views onto the swapped-in build schema (queries.Build)
+	rs, err := db.Query(`SELECT schema_name, table_name FROM duckdb_tables()
+		UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal ORDER BY 1, 2`)
 	if err != nil {
 		t.Fatal(err)
 	}

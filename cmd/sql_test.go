@@ -54,7 +54,7 @@ func TestExpressionsNeverStoreRawPersonalData(t *testing.T) {
 // xinfang sql reads the database (read-only) as a table or CSV.
 func TestSQLCommand(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv("XINFANG_PSEUDONYM_KEY", "k")
+	t.Setenv("XINFANG_PSEUDONYM_KEY", "sql-test-pseudonym-key-0123456789abcdef")
 	csv := "petition_id,received_at,unit_id\nA,2024-01-05,U1\nB,2024-01-06,U2\n"
 	if err := os.WriteFile(filepath.Join(dir, "in.csv"), []byte(csv), 0o644); err != nil {
 		t.Fatal(err)

@@ -240,9 +240,12 @@ type Jobs struct {
 
 // DuckDB holds engine settings applied to every connection.
 type DuckDB struct {
-	// MemoryLimit caps DuckDB's memory, e.g. "8GB" (empty = DuckDB's default, 80% of RAM).
-	// Large builds spill to disk beyond it instead of exhausting a shared server.
+	// MemoryLimit caps DuckDB's memory, e.g. "8GB" (default 2GB, see Default; empty =
+	// DuckDB's own default, 80% of RAM). Large builds spill to TempDirectory beyond it
+	// instead of exhausting a shared server.
 	MemoryLimit string `yaml:"memory_limit" json:"memory_limit"`
+	// TempDirectory is where DuckDB spills (empty = "<database>.tmp" beside the file).
+	TempDirectory string `yaml:"temp_directory" json:"temp_directory"`
 	// Threads limits DuckDB's worker threads (0 = one per core).
 	Threads int `yaml:"threads" json:"threads"`
 }

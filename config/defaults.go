@@ -74,5 +74,8 @@ func Default() *Config {
 		Serve:  Serve{Metrics: "loopback"},
 		Auth:   Auth{SessionTTL: 8 * time.Hour},
 		Alerts: defaultAlerts(),
+		// Sized for a 2-core, 8 GB server that also renders the report in Chromium: a
+		// 10M-record build stays inside 2GB by spilling to "<database>.tmp" (docs/notes/speed.md).
+		DuckDB: DuckDB{MemoryLimit: "2GB"},
 	}
 }

@@ -249,7 +249,7 @@ func mainTables(ctx context.Context, db *store.DB) ([]string, error) {
 // recordLevelStaging are the build's per-record staging tables: one row per petition,
 // not figures a review was drawn from, so they stay out of the archive (which the
 // report server serves).
-var recordLevelStaging = map[string]bool{"records": true, "record_deadlines": true}
+var recordLevelStaging = map[string]bool{"records": true, "record_deadlines": true, "record_rows": true}
 
 func snapshotMarts(ctx context.Context, db *store.DB, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -287,5 +287,6 @@ func snapshotMarts(ctx context.Context, db *store.DB, dir string) error {
 
 // StoreOptions are the database open options the configuration asks for.
 func StoreOptions(cfg *config.Config, purpose string) store.Options {
-	return store.Options{TimeZone: cfg.TimeZone, Purpose: purpose, MemoryLimit: cfg.DuckDB.MemoryLimit, Threads: cfg.DuckDB.Threads}
+	return store.Options{TimeZone: cfg.TimeZone, Purpose: purpose, MemoryLimit: cfg.DuckDB.MemoryLimit, Threads: cfg.DuckDB.Threads,
+		TempDirectory: cfg.DuckDB.TempDirectory}
 }

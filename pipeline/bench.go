@@ -25,6 +25,7 @@ type IngestBench struct {
 	// Process CPU time (user+system, all threads) of each path: steadier than wall
 	// time on a busy machine.
 	OursCPU, NativeCPU time.Duration
+	PeakRSS            int64 // bytes, process peak resident set after both loads
 }
 
 // Ratio is ours ÷ native.
@@ -53,9 +54,9 @@ func BenchIngest(ctx context.Context, cfg *config.Config, records int, dir strin
 	if err != nil {
 		return res, err
 	}
-	t0, c0 := time.Now(), cpuTime()
+	t0, c0 := time.Now(), CPUTime()
 	_, err = db.ExecContext(ctx, nativeLoadSQL(petitions))
-	res.Native, res.NativeCPU = time.Since(t0), cpuTime()-c0
+	res.Native, res.NativeCPU = time.Since(t0), CPUTime()-c0
 	db.Close()
 	if err != nil {
 		return res, fmt.Errorf("bench: native read_csv: %w", err)
@@ -70,20 +71,21 @@ func BenchIngest(ctx context.Context, cfg *config.Config, records int, dir strin
 	c.Database = filepath.Join(dir, "ours.duckdb")
 	c.Units.File = ""
 	c.Sources = []config.Source{{Name: "bench", Kind: "csv", Path: petitions}}
-	t0, c0 = time.Now(), cpuTime()
+	t0, c0 = time.Now(), CPUTime()
 	ir, err := Ingest(ctx, db, &c, IngestOptions{NoProgress: true})
-	res.Ours, res.OursCPU = time.Since(t0), cpuTime()-c0
+	res.Ours, res.OursCPU = time.Since(t0), CPUTime()-c0
 	if err != nil {
 		return res, fmt.Errorf("bench: ingest: %w", err)
 	}
+	res.PeakRSS = PeakRSS()
 	if ir.Inserted != int64(records) {
 		return res, fmt.Errorf("bench: ingest inserted %d of %d records (rejected %d)", ir.Inserted, records, ir.Rejected)
 	}
 	return res, nil
 }
 
-// cpuTime is the process's user+system CPU time so far.
-func cpuTime() time.Duration {
+// CPUTime is the process's user+system CPU time so far.
+func CPUTime() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
@@ -118,4 +120,13 @@ func nativeLoadSQL(path string) string {
 	cols := "source, " + strings.Join(stageColumns()[:len(stageColumns())-2], ", ")
 	return "INSERT INTO petitions (" + cols + ") SELECT 'native', " + strings.Join(sel, ", ") +
 		" FROM read_csv('" + strings.ReplaceAll(path, "'", "''") + "', header = true, columns = {" + strings.Join(types, ", ") + "})"
+}
+
+// PeakRSS is the process's peak resident set size in bytes (Linux reports KiB).
+func PeakRSS() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Maxrss * 1024
 }

@@ -1,6 +1,6 @@
 // Package queries builds the mart schema: the metric SQL lives in sql/*.sql (one
 // file per metric, run in file-name order) and this Go only sets parameters, writes
-// the config tables and runs the files in one transaction.
+// the config tables, runs the files into a staging schema and swaps it in.
 package queries
 
 import (
@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -67,8 +68,12 @@ type StepTiming struct {
 	Duration time.Duration
 }
 
-// Build recreates every mart table as of asOf. It runs in one transaction: a
-// failure leaves the previous marts untouched.
+// Build recreates every mart table as of asOf. The SQL files write into a fresh staging
+// schema (their "mart." names are pointed there), statement by statement, not in one giant
+// transaction; one short transaction then points the views in mart at the new tables.
+// Readers therefore see either the whole previous build or the whole new one, and a
+// failure or a crash leaves the previous marts untouched (a half-built staging schema is
+// dropped by the next build).
 func Build(ctx context.Context, db *sql.DB, cfg *config.Config, asOf time.Time) (*Result, error) {
 	start := time.Now()
 	files, err := Files()
@@ -83,31 +88,42 @@ func Build(ctx context.Context, db *sql.DB, cfg *config.Config, asOf time.Time) 
 	if err := SetParams(ctx, conn, cfg, asOf); err != nil {
 		return nil, err
 	}
-	tx, err := conn.BeginTx(ctx, nil)
+	live, stage, err := stagingSchemas(ctx, conn)
 	if err != nil {
-		return nil, fmt.Errorf("compute: begin: %w", err)
-	}
-	defer tx.Rollback()
-	if err := writeConfigTables(ctx, tx, cfg); err != nil {
 		return nil, err
 	}
-	if err := writeCampaignParams(ctx, tx, cfg); err != nil {
+	for _, s := range []string{"DROP SCHEMA IF EXISTS " + stage + " CASCADE", "CREATE SCHEMA " + stage, "CREATE SCHEMA IF NOT EXISTS mart"} {
+		if _, err := conn.ExecContext(ctx, s); err != nil {
+			return nil, fmt.Errorf("compute: staging schema %s: %w", stage, err)
+		}
+	}
+	if err := writeConfigTables(ctx, conn, cfg, stage); err != nil {
+		return nil, err
+	}
+	if err := writeCampaignParams(ctx, schemaExecer{conn, stage}, cfg); err != nil {
 		return nil, err
 	}
 	res := &Result{AsOf: asOf}
 	for _, f := range files {
 		t0 := time.Now()
-		if _, err := tx.ExecContext(ctx, f.SQL); err != nil {
+		if _, err := conn.ExecContext(ctx, InSchema(f.SQL, stage)); err != nil {
 			return nil, fmt.Errorf("compute %s: %w", f.Name, err)
 		}
 		res.Steps = append(res.Steps, StepTiming{File: f.Name, Duration: time.Since(t0)})
 		slog.Debug("mart step", "file", f.Name, "took", time.Since(t0))
 	}
-	if err := writeBuildInfo(ctx, tx, cfg, asOf); err != nil {
+	// build_info goes into the staging schema, so it swaps in with the marts it describes.
+	if err := writeBuildInfo(ctx, conn, cfg, asOf, stage); err != nil {
 		return nil, err
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("compute: commit: %w", err)
+	if err := swap(ctx, conn, stage); err != nil {
+		return nil, err
+	}
+	if live != "" {
+		// The previous build's tables: no view points at them any more.
+		if _, err := conn.ExecContext(ctx, "DROP SCHEMA IF EXISTS "+live+" CASCADE"); err != nil {
+			return nil, fmt.Errorf("compute: drop previous build %s: %w", live, err)
+		}
 	}
 	res.Tables, err = MartTables(ctx, db)
 	if err != nil {
@@ -115,6 +131,115 @@ func Build(ctx context.Context, db *sql.DB, cfg *config.Config, asOf time.Time) 
 	}
 	res.Duration = time.Since(start)
 	return res, nil
+}
+
+// The two schemas builds alternate between: mart holds only views onto one of them.
+var buildSchemas = [2]string{"mart_build_a", "mart_build_b"}
+
+var martRef = regexp.MustCompile(`\bmart\.`)
+
+// InSchema points the "mart." names of a SQL file at schema.
+func InSchema(sqlText, schema string) string {
+	return martRef.ReplaceAllString(sqlText, schema+".")
+}
+
+// stagingSchemas returns the build schema the mart views point at now ("" when none) and
+// the other one, to build into.
+func stagingSchemas(ctx context.Context, conn *sql.Conn) (live, stage string, err error) {
+	var n int
+	err = conn.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_views()
+		WHERE schema_name = 'mart' AND NOT internal AND sql LIKE '%'||?||'.%'`, buildSchemas[0]).Scan(&n)
+	if err != nil {
+		return "", "", fmt.Errorf("compute: find the live build: %w", err)
+	}
+	if n > 0 {
+		return buildSchemas[0], buildSchemas[1], nil
+	}
+	err = conn.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_views()
+		WHERE schema_name = 'mart' AND NOT internal AND sql LIKE '%'||?||'.%'`, buildSchemas[1]).Scan(&n)
+	if err != nil {
+		return "", "", fmt.Errorf("compute: find the live build: %w", err)
+	}
+	if n > 0 {
+		return buildSchemas[1], buildSchemas[0], nil
+	}
+	return "", buildSchemas[0], nil
+}
+
+// swap points mart.<name> at stage.<name> for every table and view of the new build, in
+// one transaction of catalog changes only. Mart tables of the same names (a database built
+// before staging) are dropped; views onto the previous build that this one no longer makes
+// are dropped; other mart objects are left alone.
+func swap(ctx context.Context, conn *sql.Conn, stage string) error {
+	names, err := objectNames(ctx, conn, `SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY 1`, stage)
+	if err != nil {
+		return err
+	}
+	tables, err := objectNames(ctx, conn, `SELECT table_name FROM duckdb_tables() WHERE schema_name = 'mart' AND database_name = current_database()`)
+	if err != nil {
+		return err
+	}
+	views, err := objectNames(ctx, conn, `SELECT view_name FROM duckdb_views() WHERE schema_name = 'mart' AND NOT internal
+		AND database_name = current_database() AND (sql LIKE '%'||?||'.%' OR sql LIKE '%'||?||'.%')`, buildSchemas[0], buildSchemas[1])
+	if err != nil {
+		return err
+	}
+	isTable, isView, isNew := set(tables), set(views), set(names)
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("compute: begin swap: %w", err)
+	}
+	defer tx.Rollback()
+	var stmts []string
+	for _, v := range views {
+		if !isNew[v] {
+			stmts = append(stmts, `DROP VIEW IF EXISTS mart."`+v+`"`)
+		}
+	}
+	for _, n := range names {
+		if isTable[n] {
+			stmts = append(stmts, `DROP TABLE mart."`+n+`"`)
+		}
+		if isView[n] || !isTable[n] {
+			stmts = append(stmts, `CREATE OR REPLACE VIEW mart."`+n+`" AS SELECT * FROM `+stage+`."`+n+`"`)
+		} else {
+			stmts = append(stmts, `CREATE VIEW mart."`+n+`" AS SELECT * FROM `+stage+`."`+n+`"`)
+		}
+	}
+	for _, s := range stmts {
+		if _, err := tx.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("compute: swap: %s: %w", s, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("compute: commit swap: %w", err)
+	}
+	return nil
+}
+
+func objectNames(ctx context.Context, conn *sql.Conn, q string, args ...any) ([]string, error) {
+	rows, err := conn.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("compute: list objects: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, fmt.Errorf("compute: list objects: %w", err)
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+func set(xs []string) map[string]bool {
+	m := make(map[string]bool, len(xs))
+	for _, x := range xs {
+		m[x] = true
+	}
+	return m
 }
 
 // SetParams sets the DuckDB variables the SQL files read with getvariable().
@@ -156,10 +281,11 @@ type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-// writeConfigTables writes the config lists the SQL reads as mart.cfg_* tables.
-func writeConfigTables(ctx context.Context, tx execer, cfg *config.Config) error {
+// writeConfigTables writes the config lists the SQL reads as mart.cfg_* tables (in the
+// schema being built).
+func writeConfigTables(ctx context.Context, ex execer, cfg *config.Config, schema string) error {
+	tx := schemaExecer{ex, schema}
 	stmts := []string{
-		`CREATE SCHEMA IF NOT EXISTS mart`,
 		`CREATE OR REPLACE TABLE mart.cfg_veto_rules (rule_id VARCHAR, metric VARCHAR, op VARCHAR, threshold DOUBLE, scope VARCHAR, "window" VARCHAR)`,
 		`CREATE OR REPLACE TABLE mart.cfg_indicators (indicator VARCHAR, weight DOUBLE, target DOUBLE, direction VARCHAR, k DOUBLE, ord INTEGER)`,
 		`CREATE OR REPLACE TABLE mart.cfg_grades (grade VARCHAR, min_score DOUBLE, ord INTEGER)`,
@@ -211,6 +337,16 @@ func writeConfigTables(ctx context.Context, tx execer, cfg *config.Config) error
 		}
 	}
 	return nil
+}
+
+// schemaExecer points the "mart." names of each statement at a schema.
+type schemaExecer struct {
+	ex     execer
+	schema string
+}
+
+func (s schemaExecer) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return s.ex.ExecContext(ctx, InSchema(query, s.schema), args...)
 }
 
 // CalendarDay is one line of the holiday calendar file.

@@ -40,15 +40,16 @@ func ConfigFingerprint(cfg *config.Config) (string, error) {
 	return hex.EncodeToString(sum[:]), nil
 }
 
-// writeBuildInfo replaces mart.build_info inside the build's transaction, so the
-// record commits (or not) with the marts it describes. Row counts are taken there too.
-func writeBuildInfo(ctx context.Context, tx *sql.Tx, cfg *config.Config, asOf time.Time) error {
+// writeBuildInfo writes build_info into the build's staging schema, so the record is
+// swapped in (or not) with the marts it describes. Row counts are taken there too.
+func writeBuildInfo(ctx context.Context, conn *sql.Conn, cfg *config.Config, asOf time.Time, schema string) error {
+	tx := schemaExecer{conn, schema}
 	fp, err := ConfigFingerprint(cfg)
 	if err != nil {
 		return err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT table_name FROM information_schema.tables
-		WHERE table_schema = 'mart' AND table_name NOT LIKE 'cfg\_%' ESCAPE '\' AND table_name <> 'build_info' ORDER BY table_name`)
+	rows, err := conn.QueryContext(ctx, `SELECT table_name FROM information_schema.tables
+		WHERE table_schema = ? AND table_name NOT LIKE 'cfg\_%' ESCAPE '\' AND table_name <> 'build_info' ORDER BY table_name`, schema)
 	if err != nil {
 		return fmt.Errorf("compute: build info: list marts: %w", err)
 	}
@@ -65,7 +66,7 @@ func writeBuildInfo(ctx context.Context, tx *sql.Tx, cfg *config.Config, asOf ti
 	keys, counts := make([]string, len(names)), make([]int64, len(names))
 	for i, n := range names {
 		keys[i] = n
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM mart."`+n+`"`).Scan(&counts[i]); err != nil {
+		if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM `+schema+`."`+n+`"`).Scan(&counts[i]); err != nil {
 			return fmt.Errorf("compute: build info: count mart.%s: %w", n, err)
 		}
 	}

@@ -68,6 +68,8 @@ var contracts = map[string]martContract{
 	"recent_not_ceased":       {key: []string{"source", "petition_id"}},
 	"commendation_candidates": {key: periodKey},
 	"build_info":              {key: nil}, // one row
+	"record_rows":             {key: []string{"source", "petition_id"}},
+	"source_tracked":          {key: []string{"source"}},
 	"campaign":                {key: []string{"campaign_id", "unit_id", "rollup"}},
 	"campaign_groups":         {key: []string{"campaign_id", `"group"`}},
 	"alerts":                  {key: []string{"week_start", "unit_id", "kind", "coalesce(category, '<blank>')"}}, // category NULL for total and collective

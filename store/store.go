@@ -32,6 +32,8 @@ type Options struct {
 	// (empty/0 = DuckDB's defaults).
 	MemoryLimit string
 	Threads     int
+	// TempDirectory is where DuckDB spills beyond MemoryLimit (empty = "<path>.tmp").
+	TempDirectory string
 }
 
 // Open opens (creating if needed) the DuckDB file at path. A writing open takes the
@@ -68,6 +70,9 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	settings := []string{"SET TimeZone = '" + strings.ReplaceAll(tz, "'", "") + "'"}
 	if opt.MemoryLimit != "" {
 		settings = append(settings, "SET memory_limit = '"+strings.ReplaceAll(opt.MemoryLimit, "'", "")+"'")
+	}
+	if opt.TempDirectory != "" {
+		settings = append(settings, "SET temp_directory = '"+strings.ReplaceAll(opt.TempDirectory, "'", "''")+"'")
 	}
 	if opt.Threads > 0 {
 		settings = append(settings, fmt.Sprintf("SET threads = %d", opt.Threads))

@@ -29,147 +29,240 @@ JOIN (
     FROM mart.unit_ancestors GROUP BY unit_id
 ) d USING (unit_id);
 
--- One row per petition received on or before as_of. Later events count as not happened.
-CREATE OR REPLACE TEMP TABLE base_b AS
-WITH src AS (
-    -- tracked flags per source (evaluated once per source, not per record)
-    SELECT source,
-        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'petitioner_id') AS t_petitioner_id,
-        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'matter_id') AS t_matter_id,
-        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'channel') AS t_channel,
-        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'category') AS t_category,
-        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'headcount') AS t_headcount,
-        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'source_type') AS t_source_type,
-        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'feedback_due') AS t_feedback_due,
-        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'feedback_at') AS t_feedback_at,
-        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'accepted_at') AS t_accepted_at,
-        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'due_at') AS t_due_at,
-        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'extension_days') AS t_extension_days,
-        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'closed_at') AS t_closed_at,
-        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'justified') AS t_justified,
-        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'satisfaction') AS t_satisfaction,
-        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'followup_at') AS t_followup_at,
-        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'listed_supervision') AS t_listed_supervision,
-        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'leader_owner') AS t_leader_owner,
-        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'handler_id') AS t_handler_id,
-        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'mass_incident') AS t_mass_incident,
-        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'traced_fault') AS t_traced_fault,
-        list_contains(coalesce(mapped_fields, []::VARCHAR[]), 'updated_at') AS t_updated_at
-    FROM sources
-),
--- Raw rows up to as_of with the tracked flags; fields a source does not map are
--- treated as NULL whatever the row holds (ingest never loads them anyway).
-b0 AS (
-    SELECT p.*,
-        p.unit_id IN (SELECT unit_id FROM units) AS known_unit,
-        coalesce(s.t_petitioner_id, false) AS t_petitioner_id,
-        coalesce(s.t_matter_id, false) AS t_matter_id,
-        coalesce(s.t_channel, false) AS t_channel,
-        coalesce(s.t_category, false) AS t_category,
-        coalesce(s.t_headcount, false) AS t_headcount,
-        coalesce(s.t_source_type, false) AS t_source_type,
-        coalesce(s.t_feedback_due, false) AS t_feedback_due,
-        coalesce(s.t_feedback_at, false) AS t_feedback_at,
-        coalesce(s.t_accepted_at, false) AS t_accepted_at,
-        coalesce(s.t_due_at, false) AS t_due_at,
-        coalesce(s.t_extension_days, false) AS t_extension_days,
-        coalesce(s.t_closed_at, false) AS t_closed_at,
-        coalesce(s.t_justified, false) AS t_justified,
-        coalesce(s.t_satisfaction, false) AS t_satisfaction,
-        coalesce(s.t_followup_at, false) AS t_followup_at,
-        coalesce(s.t_listed_supervision, false) AS t_listed_supervision,
-        coalesce(s.t_leader_owner, false) AS t_leader_owner,
-        coalesce(s.t_handler_id, false) AS t_handler_id,
-        coalesce(s.t_mass_incident, false) AS t_mass_incident,
-        coalesce(s.t_traced_fault, false) AS t_traced_fault,
-        coalesce(s.t_updated_at, false) AS t_updated_at
-    FROM petitions p
-    LEFT JOIN src s USING (source)
-    WHERE p.received_date <= getvariable('as_of')
-),
-b1 AS (
-    SELECT source, petition_id, unit_id, known_unit, received_at, received_date,
-        CASE WHEN t_petitioner_id THEN NULLIF(trim(petitioner_id), '') END AS petitioner_id,
-        CASE WHEN t_matter_id THEN NULLIF(trim(matter_id), '') END AS matter_id,
-        CASE WHEN t_channel THEN NULLIF(trim(channel), '') END AS channel,
-        CASE WHEN t_category THEN NULLIF(trim(category), '') END AS category,
-        coalesce(CASE WHEN t_headcount THEN headcount END, 1) AS headcount,
-        CASE WHEN t_source_type THEN NULLIF(trim(source_type), '') END AS source_type,
-        CASE WHEN t_listed_supervision THEN listed_supervision END AS listed_supervision,
-        CASE WHEN t_leader_owner THEN NULLIF(trim(leader_owner), '') END AS leader_owner,
-        CASE WHEN t_handler_id THEN NULLIF(trim(handler_id), '') END AS handler_id,
-        CASE WHEN t_mass_incident THEN mass_incident END AS mass_incident,
-        CASE WHEN t_traced_fault THEN traced_fault END AS traced_fault,
-        CASE WHEN t_justified THEN NULLIF(trim(justified), '') END AS justified,
-        CASE WHEN t_satisfaction THEN NULLIF(trim(satisfaction), '') END AS satisfaction,
-        CASE WHEN t_accepted_at AND accepted_at <= getvariable('as_of') THEN accepted_at END AS accepted_date,
-        CASE WHEN t_closed_at AND closed_date <= getvariable('as_of') THEN closed_date END AS closed_date,
-        CASE WHEN t_feedback_at AND feedback_at <= getvariable('as_of') THEN feedback_at END AS feedback_date,
-        CASE WHEN t_followup_at AND followup_at <= getvariable('as_of') THEN followup_at END AS followup_date,
-        CASE WHEN t_due_at THEN due_at END AS due_at,
-        least(greatest(coalesce(CASE WHEN t_extension_days THEN extension_days END, 0), 0),
-              getvariable('max_extension_days')) AS extension_days,
-        CASE WHEN t_feedback_due THEN feedback_due END AS feedback_due,
-        t_petitioner_id, t_matter_id, t_channel, t_category, t_headcount, t_source_type,
-        t_feedback_due, t_feedback_at, t_accepted_at, t_due_at, t_extension_days, t_closed_at,
-        t_justified, t_satisfaction, t_followup_at, t_listed_supervision, t_leader_owner,
-        t_handler_id, t_mass_incident, t_traced_fault, t_updated_at
-    FROM b0
-),
-b AS (
-    SELECT b1.*,
-        -- matter key: matter_id when non-blank, else (unit_id, category) with blank
-        -- category a value of its own; the prefixes keep the two kinds apart and the
-        -- length prefix keeps (unit, category) pairs unambiguous.
-        CASE WHEN matter_id IS NOT NULL THEN 'm:' || matter_id
-             ELSE 'u:' || length(unit_id) || ':' || unit_id
-                  || CASE WHEN category IS NULL THEN '-' ELSE '+' || category END
-        END AS matter_key
-    FROM b1
+-- Per-source facts: whether each source maps each optional field ("tracked"), once per
+-- source instead of once per record. A source with records but no row in sources maps
+-- nothing. source_no is a small integer key the record table stores instead.
+CREATE OR REPLACE TABLE mart.source_tracked AS
+WITH s AS (
+    SELECT source, coalesce(mapped_fields, []::VARCHAR[]) AS mf FROM sources
+    UNION ALL
+    SELECT DISTINCT source, []::VARCHAR[] FROM petitions
+    WHERE source NOT IN (SELECT source FROM sources)
 )
-SELECT * FROM b;
+SELECT source, CAST(row_number() OVER (ORDER BY source) AS INTEGER) AS source_no, mf AS mapped_fields,
+    list_contains(mf, 'petitioner_id') AS t_petitioner_id,
+    list_contains(mf, 'matter_id') AS t_matter_id,
+    list_contains(mf, 'channel') AS t_channel,
+    list_contains(mf, 'category') AS t_category,
+    list_contains(mf, 'headcount') AS t_headcount,
+    list_contains(mf, 'source_type') AS t_source_type,
+    list_contains(mf, 'feedback_due') AS t_feedback_due,
+    list_contains(mf, 'feedback_at') AS t_feedback_at,
+    list_contains(mf, 'accepted_at') AS t_accepted_at,
+    list_contains(mf, 'due_at') AS t_due_at,
+    list_contains(mf, 'extension_days') AS t_extension_days,
+    list_contains(mf, 'closed_at') AS t_closed_at,
+    list_contains(mf, 'justified') AS t_justified,
+    list_contains(mf, 'satisfaction') AS t_satisfaction,
+    list_contains(mf, 'followup_at') AS t_followup_at,
+    list_contains(mf, 'listed_supervision') AS t_listed_supervision,
+    list_contains(mf, 'leader_owner') AS t_leader_owner,
+    list_contains(mf, 'handler_id') AS t_handler_id,
+    list_contains(mf, 'mass_incident') AS t_mass_incident,
+    list_contains(mf, 'traced_fault') AS t_traced_fault,
+    list_contains(mf, 'updated_at') AS t_updated_at
+FROM s;
+
+-- Narrow rows of the records with a non-blank petitioner (tracked), up to as_of: the
+-- repeat and not-ceased flags are decided on these, not on the wide rows. Matter key:
+-- matter_id when non-blank, else (unit_id, category) with blank category a value of its
+-- own, kept as the columns (mid, mku, mkc) instead of one built string.
+CREATE OR REPLACE TEMP TABLE base_k AS
+SELECT rid, pet, mid,
+       CASE WHEN mid IS NULL THEN unit_id END AS mku,
+       CASE WHEN mid IS NULL THEN coalesce('+' || cat, '-') END AS mkc,
+       unit_id, received_at, petition_id, source, received_date, closed_date
+FROM (
+    SELECT p.rowid AS rid, NULLIF(trim(p.petitioner_id), '') AS pet,
+           CASE WHEN s.t_matter_id THEN NULLIF(trim(p.matter_id), '') END AS mid,
+           CASE WHEN s.t_category THEN NULLIF(trim(p.category), '') END AS cat,
+           p.unit_id, p.received_at, p.petition_id, p.source, p.received_date,
+           CASE WHEN s.t_closed_at AND p.closed_date <= getvariable('as_of') THEN p.closed_date END AS closed_date
+    FROM petitions p
+    JOIN mart.source_tracked s USING (source)
+    WHERE p.received_date <= getvariable('as_of') AND s.t_petitioner_id
+)
+WHERE pet IS NOT NULL;
 
 -- Repeat: the latest earlier record (order received_at, petition_id, source) of the same
--- petitioner and matter key is the closest one, so lag() decides the window test. The window
--- and the not-ceased join run on narrow rows and are joined back once.
+-- petitioner and matter key is the closest one, so lag() decides the window test.
 CREATE OR REPLACE TEMP TABLE base_rep AS
-SELECT rowid AS rid,
+SELECT rid, pet, unit_id, received_date,
     coalesce(received_date - lag(received_date) OVER (
-        PARTITION BY petitioner_id, matter_key ORDER BY received_at, petition_id, source)
+        PARTITION BY pet, mid, mku, mkc ORDER BY received_at, petition_id, source)
         <= getvariable('repeat_window_days'), false) AS rep
-FROM base_b
-WHERE petitioner_id IS NOT NULL;
+FROM base_k;
 
 -- Not ceased: the same petitioner returns on the same matter key, received on a later date
--- than the closure and at most ceased_window_days after it, at any unit (base_b holds only
--- records up to as_of, so later returns are not seen).
-CREATE OR REPLACE TEMP TABLE base_nc AS
-SELECT DISTINCT c.rowid AS rid
-FROM base_b c
-JOIN base_b r
-  ON r.petitioner_id = c.petitioner_id AND r.matter_key = c.matter_key
- AND r.received_date > c.closed_date
- AND r.received_date <= c.closed_date + getvariable('ceased_window_days')
- AND r.rowid <> c.rowid
-WHERE c.closed_date IS NOT NULL AND c.petitioner_id IS NOT NULL;
+-- than the closure and at most ceased_window_days after it, at any unit (only records up
+-- to as_of are here, so later returns are not seen).
+CREATE OR REPLACE TEMP TABLE base_flags AS
+WITH nc AS (
+    SELECT DISTINCT c.rid
+    FROM base_k c
+    JOIN base_k r
+      ON r.pet = c.pet AND r.mid IS NOT DISTINCT FROM c.mid
+     AND r.mku IS NOT DISTINCT FROM c.mku AND r.mkc IS NOT DISTINCT FROM c.mkc
+     AND r.received_date > c.closed_date
+     AND r.received_date <= c.closed_date + getvariable('ceased_window_days')
+     AND r.rid <> c.rid
+    WHERE c.closed_date IS NOT NULL
+)
+SELECT r.rid, r.rep, nc.rid IS NOT NULL AS nc
+FROM base_rep r LEFT JOIN nc USING (rid);
+DROP TABLE IF EXISTS base_k;
 
-CREATE OR REPLACE TABLE mart.records AS
-SELECT b.*,
-    CASE WHEN NOT b.t_petitioner_id THEN NULL
-         WHEN b.petitioner_id IS NULL THEN false
+-- mart.calendar(d, is_working, workday_seq): one row per day over the data range plus a
+-- margin; workday_seq is the running count of working days up to and including d, so a
+-- non-working day shares the number of the last working day before it. "base + N days" in
+-- working days is then the working day whose workday_seq = seq(base) + N: the N-th working
+-- day after base (a non-working base makes the next working day day 1). One equi-join per
+-- deadline, no per-row loops. Built here so that the deadlines go into the one copy of
+-- the records below.
+--
+-- Working day: Monday–Friday not listed as a holiday, plus any weekend day listed as a
+-- make-up working day (调休, kind 'workday') in the holiday file.
+CREATE OR REPLACE TABLE mart.calendar AS
+WITH bounds AS (
+    SELECT least(min(p.received_date),
+                 min(CASE WHEN s.t_accepted_at AND p.accepted_at <= getvariable('as_of') THEN p.accepted_at END),
+                 getvariable('as_of')) - 10 AS lo,
+           greatest(max(p.received_date),
+                    max(CASE WHEN s.t_accepted_at AND p.accepted_at <= getvariable('as_of') THEN p.accepted_at END),
+                    getvariable('as_of'))
+             -- the longest "+ N" in working days, doubled for weekends and holidays, plus 2 years
+             + (2 * greatest(getvariable('accept_days'),
+                             getvariable('handle_days') + getvariable('max_extension_days'),
+                             getvariable('feedback_days')) + 731) AS hi
+    FROM petitions p JOIN mart.source_tracked s USING (source)
+    WHERE p.received_date <= getvariable('as_of')
+),
+days AS (
+    SELECT CAST(g.d AS DATE) AS d
+    FROM bounds, generate_series(CAST(bounds.lo AS TIMESTAMP), CAST(bounds.hi AS TIMESTAMP), INTERVAL 1 DAY) AS g(d)
+),
+marks AS (
+    SELECT d,
+           bool_or(kind = 'holiday') AS is_holiday,
+           bool_or(kind = 'workday') AS is_makeup
+    FROM mart.cfg_calendar
+    GROUP BY d
+),
+flagged AS (
+    SELECT days.d,
+           -- a weekday listed as both holiday and workday is a holiday; a weekend day
+           -- listed as both works (METRICS.md, Working days)
+           CASE WHEN isodow(days.d) <= 5 THEN NOT coalesce(m.is_holiday, false)
+                ELSE coalesce(m.is_makeup, false) END AS is_working
+    FROM days LEFT JOIN marks m ON m.d = days.d
+)
+SELECT d, is_working,
+       CAST(sum(CASE WHEN is_working THEN 1 ELSE 0 END) OVER (ORDER BY d ROWS UNBOUNDED PRECEDING) AS INTEGER) AS workday_seq
+FROM flagged
+ORDER BY d;
+
+-- The one wide copy of the records: one row per petition received on or before as_of,
+-- later events counted as not happened, fields a source does not map NULL whatever the row
+-- holds (ingest never loads them anyway), the repeat/not-ceased flags joined once by rowid
+-- and the three deadlines (SPEC §4) in calendar or working days. Read it through the views
+-- mart.records and mart.record_deadlines, which add the per-source tracked flags.
+CREATE OR REPLACE TABLE mart.record_rows AS
+WITH b1 AS (
+    SELECT p.rowid AS rid, s.source_no, p.source, p.petition_id, p.unit_id,
+        p.unit_id IN (SELECT unit_id FROM units) AS known_unit, p.received_at, p.received_date,
+        CASE WHEN s.t_petitioner_id THEN NULLIF(trim(p.petitioner_id), '') END AS petitioner_id,
+        CASE WHEN s.t_matter_id THEN NULLIF(trim(p.matter_id), '') END AS matter_id,
+        CASE WHEN s.t_channel THEN NULLIF(trim(p.channel), '') END AS channel,
+        CASE WHEN s.t_category THEN NULLIF(trim(p.category), '') END AS category,
+        coalesce(CASE WHEN s.t_headcount THEN p.headcount END, 1) AS headcount,
+        CASE WHEN s.t_source_type THEN NULLIF(trim(p.source_type), '') END AS source_type,
+        CASE WHEN s.t_listed_supervision THEN p.listed_supervision END AS listed_supervision,
+        CASE WHEN s.t_leader_owner THEN NULLIF(trim(p.leader_owner), '') END AS leader_owner,
+        CASE WHEN s.t_handler_id THEN NULLIF(trim(p.handler_id), '') END AS handler_id,
+        CASE WHEN s.t_mass_incident THEN p.mass_incident END AS mass_incident,
+        CASE WHEN s.t_traced_fault THEN p.traced_fault END AS traced_fault,
+        CASE WHEN s.t_justified THEN NULLIF(trim(p.justified), '') END AS justified,
+        CASE WHEN s.t_satisfaction THEN NULLIF(trim(p.satisfaction), '') END AS satisfaction,
+        CASE WHEN s.t_accepted_at AND p.accepted_at <= getvariable('as_of') THEN p.accepted_at END AS accepted_date,
+        CASE WHEN s.t_closed_at AND p.closed_date <= getvariable('as_of') THEN p.closed_date END AS closed_date,
+        CASE WHEN s.t_feedback_at AND p.feedback_at <= getvariable('as_of') THEN p.feedback_at END AS feedback_date,
+        CASE WHEN s.t_followup_at AND p.followup_at <= getvariable('as_of') THEN p.followup_at END AS followup_date,
+        CASE WHEN s.t_due_at THEN p.due_at END AS due_at,
+        least(greatest(coalesce(CASE WHEN s.t_extension_days THEN p.extension_days END, 0), 0),
+              getvariable('max_extension_days')) AS extension_days,
+        CASE WHEN s.t_feedback_due THEN p.feedback_due END AS feedback_due
+    FROM petitions p
+    JOIN mart.source_tracked s USING (source)
+    WHERE p.received_date <= getvariable('as_of')
+),
+r AS (
+    SELECT b1.*,
+           -- base of the computed handling deadline: acceptance (as of as_of) if any
+           coalesce(accepted_date, received_date) AS handle_base,
+           getvariable('handle_days')
+             + least(coalesce(extension_days, 0), getvariable('max_extension_days')) AS handle_n
+    FROM b1
+),
+-- empty under calendar days, so those joins cost nothing then
+cal AS (
+    SELECT d, workday_seq FROM mart.calendar WHERE getvariable('day_basis') = 'working'
+),
+working AS (
+    SELECT workday_seq, d FROM mart.calendar WHERE is_working AND getvariable('day_basis') = 'working'
+)
+SELECT r.rid, r.source_no, r.source, r.petition_id, r.unit_id, r.known_unit, r.received_at,
+    r.received_date, r.petitioner_id, r.matter_id, r.channel, r.category, r.headcount,
+    r.source_type, r.listed_supervision, r.leader_owner, r.handler_id, r.mass_incident,
+    r.traced_fault, r.justified, r.satisfaction, r.accepted_date, r.closed_date,
+    r.feedback_date, r.followup_date, r.due_at, r.extension_days, r.feedback_due,
+    f.rep, coalesce(f.nc, false) AS nc,
+    -- "+ 0 working days" is the base date itself
+    CASE WHEN getvariable('day_basis') <> 'working' OR getvariable('accept_days') = 0
+         THEN r.received_date + getvariable('accept_days') ELSE wa.d END AS accept_deadline,
+    -- a deadline given by the source wins and gets no extension
+    coalesce(r.due_at,
+             CASE WHEN getvariable('day_basis') <> 'working' OR r.handle_n = 0
+                  THEN r.handle_base + r.handle_n ELSE wh.d END) AS handle_deadline,
+    coalesce(r.feedback_due,
+             CASE WHEN getvariable('day_basis') <> 'working' OR getvariable('feedback_days') = 0
+                  THEN r.received_date + getvariable('feedback_days') ELSE wf.d END) AS feedback_deadline
+FROM r
+LEFT JOIN base_flags f ON f.rid = r.rid
+LEFT JOIN cal cr ON cr.d = r.received_date
+LEFT JOIN cal cb ON cb.d = r.handle_base
+LEFT JOIN working wa ON wa.workday_seq = cr.workday_seq + getvariable('accept_days')
+LEFT JOIN working wh ON wh.workday_seq = cb.workday_seq + r.handle_n
+LEFT JOIN working wf ON wf.workday_seq = cr.workday_seq + getvariable('feedback_days');
+DROP TABLE IF EXISTS base_flags;
+
+-- mart.records: the record columns as before (tracked flags from the per-source table,
+-- the matter key and the repeat flags derived from the stored ones).
+CREATE OR REPLACE VIEW mart.records AS
+SELECT r.source, r.petition_id, r.unit_id, r.known_unit, r.received_at, r.received_date,
+    r.petitioner_id, r.matter_id, r.channel, r.category, r.headcount, r.source_type,
+    r.listed_supervision, r.leader_owner, r.handler_id, r.mass_incident, r.traced_fault,
+    r.justified, r.satisfaction, r.accepted_date, r.closed_date, r.feedback_date,
+    r.followup_date, r.due_at, r.extension_days, r.feedback_due,
+    s.t_petitioner_id, s.t_matter_id, s.t_channel, s.t_category, s.t_headcount, s.t_source_type,
+    s.t_feedback_due, s.t_feedback_at, s.t_accepted_at, s.t_due_at, s.t_extension_days, s.t_closed_at,
+    s.t_justified, s.t_satisfaction, s.t_followup_at, s.t_listed_supervision, s.t_leader_owner, s.t_handler_id,
+    s.t_mass_incident, s.t_traced_fault, s.t_updated_at,
+    -- the prefixes keep the two kinds apart and the length prefix keeps (unit, category)
+    -- pairs unambiguous
+    CASE WHEN r.matter_id IS NOT NULL THEN 'm:' || r.matter_id
+         ELSE 'u:' || length(r.unit_id) || ':' || r.unit_id
+              || CASE WHEN r.category IS NULL THEN '-' ELSE '+' || r.category END
+    END AS matter_key,
+    CASE WHEN NOT s.t_petitioner_id THEN NULL
+         WHEN r.petitioner_id IS NULL THEN false
          ELSE r.rep END AS is_repeat,
-    CASE WHEN NOT b.t_petitioner_id THEN NULL
-         WHEN b.petitioner_id IS NULL THEN true
+    CASE WHEN NOT s.t_petitioner_id THEN NULL
+         WHEN r.petitioner_id IS NULL THEN true
          ELSE NOT r.rep END AS is_first_time,
-    CASE WHEN b.closed_date IS NULL OR NOT b.t_closed_at OR NOT b.t_petitioner_id THEN NULL
-         ELSE nc.rid IS NOT NULL END AS not_ceased
-FROM base_b b
-LEFT JOIN base_rep r ON r.rid = b.rowid
-LEFT JOIN base_nc nc ON nc.rid = b.rowid;
-
-DROP TABLE IF EXISTS base_b;
-DROP TABLE IF EXISTS base_rep;
-DROP TABLE IF EXISTS base_nc;
+    CASE WHEN r.closed_date IS NULL OR NOT s.t_closed_at OR NOT s.t_petitioner_id THEN NULL
+         ELSE r.nc END AS not_ceased
+FROM mart.record_rows r
+JOIN mart.source_tracked s USING (source_no);
 
 -- Whether any source that has records (up to as_of) maps each optional field.
 CREATE OR REPLACE TABLE mart.tracked AS
@@ -181,9 +274,9 @@ WITH f(field) AS (
            ('traced_fault'), ('updated_at')
 ),
 s AS (
-    SELECT coalesce(x.mapped_fields, []::VARCHAR[]) AS mf
-    FROM (SELECT DISTINCT source FROM mart.records) r
-    JOIN sources x USING (source)
+    SELECT x.mapped_fields AS mf
+    FROM (SELECT DISTINCT source_no FROM mart.record_rows) r
+    JOIN mart.source_tracked x USING (source_no)
 )
 SELECT f.field, coalesce(bool_or(list_contains(s.mf, f.field)), false) AS tracked
 FROM f LEFT JOIN s ON true
@@ -199,7 +292,7 @@ CREATE OR REPLACE TABLE mart.periods AS
 WITH lim AS (
     SELECT date_trunc('month', coalesce(min(received_date), getvariable('as_of')))::DATE AS first_month,
            getvariable('as_of')::DATE AS as_of
-    FROM mart.records
+    FROM mart.record_rows
 ),
 m AS (
     SELECT 'month' AS period_type, unnest(generate_series(first_month, date_trunc('month', as_of)::DATE, INTERVAL 1 MONTH))::DATE AS period_start FROM lim
@@ -245,7 +338,7 @@ UNION ALL
 SELECT 'ALL', true, member_unit_id FROM (
     SELECT unit_id AS member_unit_id FROM mart.units_known
     UNION
-    SELECT DISTINCT unit_id FROM mart.records
+    SELECT DISTINCT unit_id FROM mart.record_rows
 );
 
 -- Every output row key of a period table: known units x rollup x period, plus ALL.
@@ -262,54 +355,81 @@ CROSS JOIN mart.periods p;
 -- Distinct counts are not additive over units, but a petitioner seen at one unit only in a
 -- period adds 1 to exactly that unit's scopes, so those are counted per unit and summed
 -- through unit_scope; only the few (petitioner, period) pairs spread over several units are
--- expanded and deduplicated per scope. Petitioners are numbered first (integers hash faster).
-CREATE OR REPLACE TEMP TABLE base_pids AS
-SELECT petitioner_id, row_number() OVER () AS pid
-FROM (SELECT DISTINCT petitioner_id FROM mart.records WHERE petitioner_id IS NOT NULL);
+-- expanded and deduplicated per scope. Everything runs on integers: unit numbers, petitioner
+-- numbers (pet_no, an exact numbering of the distinct pseudonyms, never a hash) and period ids by arithmetic
+-- (month id = 12 * year + month - 1; quarter id = month id // 3; year id = month id // 12),
+-- and quarter/year cells are rolled up from the (unit, month, petitioner) cells.
+CREATE OR REPLACE TEMP TABLE base_units AS
+SELECT member_unit_id AS unit_id, CAST(row_number() OVER () AS INTEGER) AS uno
+FROM (SELECT DISTINCT member_unit_id FROM mart.unit_scope);
+
+CREATE OR REPLACE TEMP TABLE base_scope AS
+SELECT s.unit_id, s.rollup, u.uno
+FROM mart.unit_scope s JOIN base_units u ON u.unit_id = s.member_unit_id;
+
+CREATE OR REPLACE TEMP TABLE base_pets AS
+SELECT pet, CAST(row_number() OVER () AS INTEGER) AS pet_no
+FROM (SELECT DISTINCT pet FROM base_rep);
 
 CREATE OR REPLACE TEMP TABLE base_pm AS
-WITH d AS (
-    SELECT r.unit_id, date_trunc('month', r.received_date)::DATE AS month_start, p.pid,
-           bool_or(r.is_repeat) AS has_repeat
-    FROM mart.records r JOIN base_pids p USING (petitioner_id)
+WITH m AS (
+    SELECT u.uno, CAST(12 * year(r.received_date) + month(r.received_date) - 1 AS INTEGER) AS mid,
+           p.pet_no, bool_or(r.rep) AS hr
+    FROM base_rep r JOIN base_units u USING (unit_id) JOIN base_pets p USING (pet)
     GROUP BY ALL
 ),
-x AS (
-    SELECT unit_id, month_start, pid, 'all' AS kind FROM d
-    UNION ALL
-    SELECT unit_id, month_start, pid, 'repeat' FROM d WHERE has_repeat
+q AS (SELECT uno, mid // 3 AS qid, pet_no, bool_or(hr) AS hr FROM m GROUP BY ALL),
+y AS (SELECT uno, qid // 4 AS yid, pet_no, bool_or(hr) AS hr FROM q GROUP BY ALL),
+c AS (
+    SELECT 0 AS pt, mid AS per, pet_no, uno, hr FROM m
+    UNION ALL SELECT 1, qid, pet_no, uno, hr FROM q
+    UNION ALL SELECT 2, yid, pet_no, uno, hr FROM y
 )
-SELECT x.kind, pm.period_type, pm.period, x.pid, x.unit_id
-FROM x JOIN mart.period_months pm USING (month_start);
+SELECT 0 AS kind, pt, per, pet_no, uno FROM c
+UNION ALL
+SELECT 1, pt, per, pet_no, uno FROM c WHERE hr;
+DROP TABLE IF EXISTS base_rep;
+DROP TABLE IF EXISTS base_pets;
 
 CREATE OR REPLACE TEMP TABLE base_pg AS
-SELECT kind, period_type, period, pid, min(unit_id) AS u, max(unit_id) AS u2
+SELECT kind, pt, per, pet_no, min(uno) AS u, max(uno) AS u2
 FROM base_pm GROUP BY ALL;
 
 CREATE OR REPLACE TABLE mart.petitioner_counts AS
 WITH single AS (
-    SELECT s.unit_id, s.rollup, g.kind, g.period_type, g.period, sum(g.n) AS n
-    FROM (SELECT kind, period_type, period, u, count(*) AS n FROM base_pg WHERE u = u2 GROUP BY ALL) g
-    JOIN mart.unit_scope s ON s.member_unit_id = g.u
+    SELECT s.unit_id, s.rollup, g.kind, g.pt, g.per, sum(g.n) AS n
+    FROM (SELECT kind, pt, per, u, count(*) AS n FROM base_pg WHERE u = u2 GROUP BY ALL) g
+    JOIN base_scope s ON s.uno = g.u
     GROUP BY ALL
 ),
 multi AS (
-    SELECT unit_id, rollup, kind, period_type, period, count(*) AS n
+    SELECT unit_id, rollup, kind, pt, per, count(*) AS n
     FROM (
-        SELECT DISTINCT s.unit_id, s.rollup, b.kind, b.period_type, b.period, b.pid
+        SELECT DISTINCT s.unit_id, s.rollup, b.kind, b.pt, b.per, b.pet_no
         FROM base_pm b
-        SEMI JOIN base_pg g ON g.kind = b.kind AND g.period_type = b.period_type
-            AND g.period = b.period AND g.pid = b.pid AND g.u <> g.u2
-        JOIN mart.unit_scope s ON s.member_unit_id = b.unit_id
+        SEMI JOIN base_pg g ON g.kind = b.kind AND g.pt = b.pt
+            AND g.per = b.per AND g.pet_no = b.pet_no AND g.u <> g.u2
+        JOIN base_scope s ON s.uno = b.uno
     )
     GROUP BY ALL
+),
+pids AS (
+    SELECT period_type, period,
+           CASE period_type WHEN 'month' THEN 0 WHEN 'quarter' THEN 1 ELSE 2 END AS pt,
+           CAST(CASE period_type
+                    WHEN 'month' THEN 12 * year(period_start) + month(period_start) - 1
+                    WHEN 'quarter' THEN (12 * year(period_start) + month(period_start) - 1) // 3
+                    ELSE year(period_start) END AS INTEGER) AS per
+    FROM mart.periods
 )
-SELECT unit_id, rollup, period_type, period,
-    coalesce(sum(n) FILTER (WHERE kind = 'all'), 0)::BIGINT AS petitioners,
-    coalesce(sum(n) FILTER (WHERE kind = 'repeat'), 0)::BIGINT AS repeat_petitioners
-FROM (SELECT * FROM single UNION ALL SELECT * FROM multi)
+SELECT x.unit_id, x.rollup, p.period_type, p.period,
+    coalesce(sum(x.n) FILTER (WHERE x.kind = 0), 0)::BIGINT AS petitioners,
+    coalesce(sum(x.n) FILTER (WHERE x.kind = 1), 0)::BIGINT AS repeat_petitioners
+FROM (SELECT * FROM single UNION ALL SELECT * FROM multi) x
+JOIN pids p USING (pt, per)
 GROUP BY ALL;
 
-DROP TABLE IF EXISTS base_pids;
+DROP TABLE IF EXISTS base_units;
+DROP TABLE IF EXISTS base_scope;
 DROP TABLE IF EXISTS base_pm;
 DROP TABLE IF EXISTS base_pg;

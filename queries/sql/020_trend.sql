@@ -35,7 +35,8 @@ ties AS (
     FROM (SELECT unit_id, rollup, moy, x, count(*)::DOUBLE AS t FROM trend_w GROUP BY ALL)
     GROUP BY ALL
 )
-SELECT n.unit_id, n.rollup, sum((n.n * (n.n - 1) * (2 * n.n + 5) - coalesce(ties.tc, 0)) / 18) AS var
+-- summed as integers (exact whatever the order), divided once
+SELECT n.unit_id, n.rollup, sum(n.n * (n.n - 1) * (2 * n.n + 5) - coalesce(ties.tc, 0)) / 18 AS var
 FROM n LEFT JOIN ties USING (unit_id, rollup, moy)
 GROUP BY ALL;
 
