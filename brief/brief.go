@@ -524,12 +524,6 @@ func (b *builder) inspectSection() {
 		rows, []int{6, 3, 3, 4, 3, 3, 4}, map[int]bool{0: true})
 }
 
-// extensionSections is where the campaigns (SPEC §9, mart.campaign and
-// mart.campaign_groups) and early-warning alerts (SPEC §10, mart.alerts) of the quarter
-// go once those marts exist (the campaigns branch builds them): one b.h1 section each,
-// reading only those marts, numbered after 五、. Nothing is written until then.
-func (b *builder) extensionSections() {}
-
 // 附件: the appraisal ranking of the quarter, one table per peer group, by rank.
 func (b *builder) attachment() {
 	l := b.l

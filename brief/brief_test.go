@@ -61,6 +61,9 @@ func setup(dir string) error {
 	cfg.Sources[0].Synthetic.Records = 12000
 	cfg.Sources[0].Synthetic.Years = 4
 	cfg.Brief.Issuer = "某省司法厅信访工作办公室"
+	// The generator's drive: the three months from four months before the as-of month,
+	// in province P02 and its descendants (pipeline/synthetic/drive.go).
+	cfg.Campaigns = []config.Campaign{{ID: "drive", Name: "联合接访专项活动", Start: "2026-06-01", End: "2026-08-31", Units: config.CampaignUnits{"P02"}}}
 	testCfg = cfg
 	db, err := store.Open(ctx, cfg.Database, store.Options{TimeZone: cfg.TimeZone, Purpose: "brief test"})
 	if err != nil {
@@ -305,5 +308,41 @@ func TestHostileUnitNames(t *testing.T) {
 	}
 	if doc := documentXML(t, res.Path); !strings.Contains(doc, strings.Repeat("长名单位", 30)+"…<") {
 		t.Error("the 1,000-character name is not cut to 120 characters with an ellipsis in document.xml")
+	}
+}
+
+// The campaign overlapping the quarter and the alerts of its last week are stated with
+// the marts' figures (SPEC §9–§10).
+func TestBriefCampaignAndAlerts(t *testing.T) {
+	needSetup(t)
+	ctx := context.Background()
+	out := t.TempDir()
+	res, err := brief.Write(ctx, testDB.DB, testCfg, quarter, brief.Options{OutDir: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := documentXML(t, res.Path)
+	var plain strings.Builder
+	in := false
+	for _, c := range doc {
+		switch {
+		case c == '<':
+			in = true
+		case c == '>':
+			in = false
+		case !in:
+			plain.WriteRune(c)
+		}
+	}
+	text := plain.String()
+	w := query1(t, `SELECT format('{:,}', petitions_w) FROM mart.campaign_groups WHERE campaign_id = 'drive' AND "group" = 'participating'`)
+	for _, want := range []string{"专项活动", "联合接访专项活动（2026年6月1日至2026年8月31日）", "受理信访" + w + "件次", "矛盾纠纷预警"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("brief lacks %q", want)
+		}
+	}
+	n := query1(t, `SELECT count(*)::VARCHAR FROM mart.alerts`)
+	if n != "0" && !strings.Contains(text, "共发出预警"+n+"条") {
+		t.Errorf("brief does not state the %s alerts of the week", n)
 	}
 }

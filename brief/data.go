@@ -86,6 +86,9 @@ type facts struct {
 	ranking                    []apRow
 	inspect                    []inspectRow
 	otCut, rrCut               sql.NullFloat64
+	campaigns                  []campaignRow // SPEC §9: campaigns whose window overlaps the quarter
+	alerts                     []alertRow    // SPEC §10: the quarter's last alert week
+	alertWeek                  time.Time
 }
 
 // systemSQL reads an indicator's ALL value for the quarter from the mart that defines
@@ -174,6 +177,10 @@ func load(ctx context.Context, db *sql.DB, cfg *config.Config, quarter string, e
 		return nil, err
 	}
 	if err := f.loadInspect(ctx, db, cfg); err != nil {
+		return nil, err
+	}
+	qStart := time.Date(end.Year(), end.Month()-2, 1, 0, 0, 0, 0, time.UTC)
+	if err := f.loadExtensions(ctx, db, qStart, end); err != nil {
 		return nil, err
 	}
 	return f, nil
