@@ -67,6 +67,16 @@ var contracts = map[string]martContract{
 	"recent_repeaters":        {key: []string{"unit_id", "petitioner_id"}},
 	"recent_not_ceased":       {key: []string{"source", "petition_id"}},
 	"commendation_candidates": {key: periodKey},
+	"campaign":                {key: []string{"campaign_id", "unit_id", "rollup"}},
+	"campaign_groups":         {key: []string{"campaign_id", `"group"`}},
+	"alerts":                  {key: []string{"week_start", "unit_id", "kind", "category"}},
+	"cohort":                  {key: periodKey, grid: "period"},
+	"cfg_campaigns":           {key: []string{"campaign_id"}},
+	"cfg_campaign_units":      {key: []string{"campaign_id", "unit_id"}},
+	"cfg_alerts":              {key: nil}, // one row
+	"build_info":              {key: nil}, // one row
+	"campaign_weekly":         {key: []string{"campaign_id", "series", "week_start"}},
+	"alert_series":            {key: []string{"unit_id", "kind", "category", "week_start"}},
 }
 
 // The fixture: P with child C, and X; records at C in January, P in March, X in July
