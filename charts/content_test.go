@@ -76,7 +76,7 @@ func TestEverySectionHasContent(t *testing.T) {
 		"拒收与字段警告（按原因）": true, // the synthetic source yields no rejected records or warnings
 	}
 	for _, p := range []string{"index.html", "overview.html", "trends.html", "repeat.html", "timeliness.html", "feedback.html",
-		"veto.html", "appraisal.html", "targets.html", "quality.html", "archive/2026-Q1/index.html"} {
+		"veto.html", "appraisal.html", "targets.html", "quality.html", "archive/2026-Q1/index.html", "alerts.html"} {
 		for _, s := range sections(t, p) {
 			if !hasContent(s.body) && !mayBeEmpty[s.title] {
 				t.Errorf("%s: section %q has no content", p, s.title)

@@ -31,6 +31,7 @@ type data struct {
 	repeaters  map[string][]row
 	notCeased  map[string][]row
 	targets    []row
+	cohort     map[string][]row // unit -> mart.cohort monthly rows, newest first (cohort_section.go)
 }
 
 // loader fills part of a page's data.

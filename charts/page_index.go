@@ -52,6 +52,9 @@ func (s *site) indexPage() (*page, error) {
 		nav.Links = append(nav.Links, link{Href: "appraisal.xlsx", Label: s.c.T("xlsx")})
 	}
 	p.Sections = append(p.Sections, nav)
+	if err := s.indexCampaignsAndAlerts(p); err != nil {
+		return nil, err
+	}
 	if s.review == "" {
 		arch := &section{Title: s.c.T("archive.title")}
 		qs := listArchives(outDir)

@@ -36,7 +36,11 @@ func (s *site) reviewSections() ([]*section, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []*section{head, veto, commend, insp}, nil
+	camp, err := s.campaignLinks(s.review)
+	if err != nil {
+		return nil, err
+	}
+	return []*section{head, veto, commend, insp, camp}, nil
 }
 
 // commendSection lists the appraisal quarter's commendation candidates from

@@ -1,7 +1,7 @@
 package charts
 
 func (s *site) timelinessPage() (*page, error) {
-	d, err := s.loadInto(s.loadMonthAll("timeliness", "acceptance"), s.loadYear("timeliness", "acceptance"), s.loadOpenLists)
+	d, err := s.loadInto(s.loadMonthAll("timeliness", "acceptance"), s.loadYear("timeliness", "acceptance"), s.loadOpenLists, s.loadCohort("ALL"))
 	if err != nil {
 		return nil, err
 	}
@@ -18,6 +18,7 @@ func (s *site) timelinessPage() (*page, error) {
 		{"timeliness", "median_handling_days", "num", ""}, {"acceptance", "accept_due", "", ""}, {"acceptance", "acceptance_rate", "rate", "accept_due"},
 	}))
 	p.Sections = append(p.Sections, units)
+	p.Sections = append(p.Sections, s.cohortSection("ALL", d.cohort["ALL"]))
 	p.Sections = append(p.Sections, s.openListSection(p.Path, s.c.T("tl.overdue"), d.overdueAll, "days_overdue", "overdue", true, 2000))
 	p.Sections = append(p.Sections, s.openListSection(p.Path, s.sprintf("tl.due_soon", s.cfg.Metrics.DueSoonDays), d.dueSoonAll, "days_left", "due_soon", true, 2000))
 	return p, nil

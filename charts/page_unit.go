@@ -9,7 +9,7 @@ import (
 // its peers, and the exception lists inspectors work from.
 func (s *site) unitPages() ([]*page, error) {
 	d, err := s.loadInto(s.loadMonthlyVolume("", false), s.loadCurrentVolume(""), s.loadTrend, s.loadAppraisal,
-		s.loadOpenLists, s.loadVeto, s.loadInspectorLists, s.loadTargets)
+		s.loadOpenLists, s.loadVeto, s.loadInspectorLists, s.loadTargets, s.loadCohort(""))
 	if err != nil {
 		return nil, err
 	}
@@ -109,6 +109,8 @@ func (s *site) unitPage(d *data, u *unitInfo, ap row) (*page, error) {
 		ind.Missing = s.c.T("empty")
 	}
 	p.Sections = append(p.Sections, ind)
+
+	p.Sections = append(p.Sections, s.cohortSection(u.ID, d.cohort[u.ID]))
 
 	// Exception lists.
 	p.Sections = append(p.Sections,

@@ -100,6 +100,26 @@ func setup(dir string) error {
 		SELECT unit_id FROM keep UNION SELECT unit_id FROM units WHERE parent_id IS NULL OR parent_id = '')`); err != nil {
 		return fmt.Errorf("trim units: %w", err)
 	}
+	// Three campaigns (SPEC §9) over the kept province: one in 2026-Q1 (the review's quarter:
+	// listed there, ended by as_of so it has an after window), one that ended before that
+	// quarter (not on the review), one still running over every unit.
+	var province string
+	if err := db.QueryRowContext(ctx, `SELECT unit_id FROM units WHERE level = 'province' ORDER BY unit_id LIMIT 1`).Scan(&province); err != nil {
+		return fmt.Errorf("province: %w", err)
+	}
+	cfg.Campaigns = []config.Campaign{
+		{ID: "drive-q1", Name: "联合接访（测试）", Start: "2026-01-01", End: "2026-03-31", Units: config.CampaignUnits{province}},
+		{ID: "autumn", Name: "秋季集中化解", Start: "2025-10-01", End: "2025-11-30", Units: config.CampaignUnits{province}},
+		{ID: "all-may", Name: "全系统五月行动", Start: "2026-05-01", End: "2026-06-30", Units: config.CampaignUnits{"*"}},
+	}
+	// A surge of collective visits at one kept unit in the alert week (Mon 2026-05-11 ..
+	// Sun 05-17), so that the alert page has red alerts with their series.
+	if _, err := db.ExecContext(ctx, `UPDATE petitions SET channel = 'visit', headcount = 9,
+		unit_id = (SELECT unit_id FROM units WHERE level = 'county' ORDER BY unit_id LIMIT 1 OFFSET 1)
+		WHERE petition_id IN (SELECT petition_id FROM petitions WHERE received_date BETWEEN DATE '2026-05-11' AND DATE '2026-05-17'
+		                      ORDER BY petition_id LIMIT 12)`); err != nil {
+		return fmt.Errorf("plant surge: %w", err)
+	}
 	plant := []string{
 		`UPDATE units SET name = ? WHERE unit_id = (SELECT unit_id FROM units WHERE level = 'facility' ORDER BY unit_id LIMIT 1 OFFSET 0)`,
 		`UPDATE units SET name = ? WHERE unit_id = (SELECT unit_id FROM units WHERE level = 'facility' ORDER BY unit_id LIMIT 1 OFFSET 1)`,
@@ -172,7 +192,8 @@ func TestSiteHasEveryPage(t *testing.T) {
 	needSetup(t)
 	for _, p := range []string{"index.html", "overview.html", "trends.html", "repeat.html", "timeliness.html", "feedback.html",
 		"veto.html", "appraisal.html", "targets.html", "quality.html", "appraisal.xlsx", "assets/echarts.min.js", "assets/app.js",
-		"archive/2026-Q1/index.html", "archive/2026-Q1/appraisal.html", "archive/2026-Q1/assets/echarts.min.js"} {
+		"archive/2026-Q1/index.html", "archive/2026-Q1/appraisal.html", "archive/2026-Q1/assets/echarts.min.js",
+		"alerts.html", "archive/2026-Q1/alerts.html"} {
 		if _, err := os.Stat(filepath.Join(testReports, p)); err != nil {
 			t.Errorf("missing %s: %v", p, err)
 		}
@@ -557,7 +578,7 @@ func TestBrowser(t *testing.T) {
 		if c.Pwned {
 			t.Errorf("%s: injected script ran (window.__pwned set)", p)
 		}
-		if p == "overview.html" || p == hostileUnitPage || p == "archive/2026-Q1/index.html" {
+		if p == "overview.html" || p == hostileUnitPage || p == "archive/2026-Q1/index.html" || p == "alerts.html" || strings.HasPrefix(p, "campaign-") {
 			shot, err := chromedp.Run(pctx, chromedp.FullScreenshot(100))
 			if err == nil {
 				name := strings.NewReplacer("/", "_").Replace(p)

@@ -173,7 +173,7 @@ var navOrder = []struct{ key, file string }{
 	{"nav.index", "index.html"}, {"nav.overview", "overview.html"}, {"nav.trends", "trends.html"},
 	{"nav.repeat", "repeat.html"}, {"nav.timeliness", "timeliness.html"}, {"nav.feedback", "feedback.html"},
 	{"nav.veto", "veto.html"}, {"nav.appraisal", "appraisal.html"}, {"nav.targets", "targets.html"},
-	{"nav.quality", "quality.html"},
+	{"nav.quality", "quality.html"}, {"nav.alerts", "alerts.html"},
 }
 
 func (s *site) siteTitle() string {
@@ -290,7 +290,7 @@ func (s *site) sprintf(key string, args ...any) string { return fmt.Sprintf(s.c.
 func (s *site) buildPages(liveDir string) error {
 	s.liveDir = liveDir
 	for _, build := range []func() (*page, error){s.indexPage, s.overviewPage, s.trendsPage, s.repeatPage, s.timelinessPage,
-		s.feedbackPage, s.vetoPage, s.appraisalPage, s.targetsPage, s.qualityPage} {
+		s.feedbackPage, s.vetoPage, s.appraisalPage, s.targetsPage, s.qualityPage, s.alertsPage} {
 		p, err := build()
 		if err != nil {
 			return err
@@ -302,5 +302,10 @@ func (s *site) buildPages(liveDir string) error {
 		return err
 	}
 	s.pages = append(s.pages, units...)
+	campaigns, err := s.campaignPages()
+	if err != nil {
+		return err
+	}
+	s.pages = append(s.pages, campaigns...)
 	return s.buildWorkbook()
 }

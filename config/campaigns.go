@@ -94,6 +94,33 @@ func (s AlertSink) SinkName() string {
 	return s.Kind + ":" + s.Path
 }
 
+// SyntheticDriveCampaign is the campaign matching the synthetic generator's drive for data
+// ending on asOf (pipeline/synthetic/drive.go, whose test checks the two agree): the three
+// calendar months starting four months before asOf's month, in province P02 (浙江) and its
+// descendants.
+func SyntheticDriveCampaign(asOf time.Time) Campaign {
+	start := time.Date(asOf.Year(), asOf.Month()-4, 1, 0, 0, 0, 0, time.UTC)
+	end := start.AddDate(0, 3, -1)
+	return Campaign{ID: "synthetic-drive", Name: "联合接访（合成数据）", Start: start.Format("2006-01-02"), End: end.Format("2006-01-02"),
+		Units: CampaignUnits{"P02"}}
+}
+
+// EffectiveCampaigns are the campaigns the marts compute: the configured ones; or, when the
+// config names none (no campaigns key) and its data is the synthetic generator's alone (every
+// source synthetic, the generator's own units), the generator's drive as of AsOfDate, so
+// that `xinfang run` on the defaults shows a campaign page.
+func (c *Config) EffectiveCampaigns() []Campaign {
+	if len(c.Campaigns) > 0 || c.campaignsGiven || len(c.Sources) == 0 || c.Units.File != "" {
+		return c.Campaigns
+	}
+	for _, s := range c.Sources {
+		if s.Kind != "synthetic" {
+			return c.Campaigns
+		}
+	}
+	return []Campaign{SyntheticDriveCampaign(c.AsOfDate())}
+}
+
 func defaultAlerts() Alerts {
 	return Alerts{BaselineWeeks: 8, MinCount: 5, CollectiveMin: 2}
 }

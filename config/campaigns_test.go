@@ -113,3 +113,41 @@ alerts:
 		t.Errorf("message: %v", es)
 	}
 }
+
+// The built-in defaults (one synthetic source, the generator's units) compute the generator's
+// drive as a campaign: as of 2026-01-15 the three months from September 2025 (four months
+// before January, across the year boundary). A campaigns key (even empty), a non-synthetic
+// source or a units file turn it off.
+func TestEffectiveCampaigns(t *testing.T) {
+	c := Default()
+	c.AsOf = "2026-01-15"
+	got := c.EffectiveCampaigns()
+	if len(got) != 1 || got[0].ID != "synthetic-drive" || got[0].Start != "2025-09-01" || got[0].End != "2025-11-30" || got[0].Units[0] != "P02" {
+		t.Fatalf("defaults: %+v", got)
+	}
+	if d := SyntheticDriveCampaign(time.Date(2026, 5, 31, 0, 0, 0, 0, time.UTC)); d.Start != "2026-01-01" || d.End != "2026-03-31" {
+		t.Fatalf("as of 2026-05-31: %+v", d)
+	}
+	empty, err := Parse("c.yaml", []byte("campaigns: []\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(empty.EffectiveCampaigns()); n != 0 {
+		t.Fatalf("campaigns: [] gives %d campaigns", n)
+	}
+	withFile := Default()
+	withFile.Units.File = "units.csv"
+	if n := len(withFile.EffectiveCampaigns()); n != 0 {
+		t.Fatalf("with a units file: %d campaigns", n)
+	}
+	csv := Default()
+	csv.Sources = []Source{{Name: "a", Kind: "csv"}}
+	if n := len(csv.EffectiveCampaigns()); n != 0 {
+		t.Fatalf("with a csv source: %d campaigns", n)
+	}
+	own := Default()
+	own.Campaigns = []Campaign{{ID: "x"}}
+	if got := own.EffectiveCampaigns(); len(got) != 1 || got[0].ID != "x" {
+		t.Fatalf("configured: %+v", got)
+	}
+}

@@ -33,6 +33,9 @@ type Config struct {
 	Alerts     Alerts       `yaml:"alerts" json:"alerts"`
 	file       string       // path the config was read from ("" = built-in defaults)
 	positions  positionFunc // finds a key's line in the file
+	// campaignsGiven: the file has a campaigns key (even an empty list), so the synthetic
+	// drive's campaign is not added (EffectiveCampaigns).
+	campaignsGiven bool
 }
 
 // Pseudonym configures the keyed hash applied to personal identifiers.

@@ -113,6 +113,9 @@ func (c *Config) decode(file string, data []byte) (err error) {
 		if _, ok := probe["sources"]; ok {
 			c.Sources = nil
 		}
+		if _, ok := probe["campaigns"]; ok {
+			c.campaignsGiven = true
+		}
 		if _, ok := probe["targets"]; ok {
 			c.Targets = nil
 		}

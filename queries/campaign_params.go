@@ -21,7 +21,7 @@ func writeCampaignParams(ctx context.Context, tx execer, cfg *config.Config) err
 			return fmt.Errorf("compute: campaign config tables: %w", err)
 		}
 	}
-	for i, c := range cfg.Campaigns {
+	for i, c := range cfg.EffectiveCampaigns() {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO mart.cfg_campaigns VALUES (?, ?, ?::DATE, ?::DATE, ?)`, c.ID, c.Name, c.Start, c.End, i); err != nil {
 			return fmt.Errorf("compute: campaign %s: %w", c.ID, err)
 		}

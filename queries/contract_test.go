@@ -77,6 +77,8 @@ var contracts = map[string]martContract{
 	"cfg_alerts":              {key: nil},
 	"cfg_campaigns":           {key: []string{"campaign_id"}},
 	"cfg_campaign_units":      {key: []string{"campaign_id", "unit_id"}},
+	"campaign_weekly":         {key: []string{"campaign_id", "series", "week_start"}},
+	"alert_series":            {key: []string{"unit_id", "kind", "coalesce(category, '<blank>')", "week_start"}},
 }
 
 // The fixture: P with child C, and X; records at C in January, P in March, X in July

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xinfang/xinfang/config"
 )
 
 // The drive (drive.go) shows in the data: the drive units' share of receptions is higher in
@@ -88,5 +90,19 @@ func TestDriveAndSurges(t *testing.T) {
 	}
 	if !strings.HasPrefix(c.Name, "联合接访") {
 		t.Errorf("name %q", c.Name)
+	}
+}
+
+// The default config's campaign (config.SyntheticDriveCampaign) is the generator's drive, for
+// as-of dates across a year boundary and at a month's end.
+func TestDriveCampaignMatchesConfig(t *testing.T) {
+	for _, d := range []string{"2026-03-31", "2026-01-15", "2025-12-01", "2024-02-29"} {
+		asOf, _ := time.Parse("2006-01-02", d)
+		p := testParams(10)
+		p.AsOf = asOf
+		if got, want := config.SyntheticDriveCampaign(asOf), DriveCampaign(p); got.Start != want.Start || got.End != want.End ||
+			got.ID != want.ID || got.Name != want.Name || len(got.Units) != 1 || got.Units[0] != want.Units[0] {
+			t.Errorf("as of %s: config %+v, generator %+v", d, got, want)
+		}
 	}
 }
