@@ -3,6 +3,7 @@ package charts
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"github.com/xinfang/xinfang/archive"
 	"strings"
 	"time"
 
@@ -72,7 +73,7 @@ func (s *site) campaignLinks(quarter string) (*section, error) {
 	sec := &section{Title: s.c.T("cp.list")}
 	var qs, qe time.Time
 	if quarter != "" {
-		if qs, qe, err = ParseQuarter(quarter); err != nil {
+		if qs, qe, err = archive.ParseQuarter(quarter); err != nil {
 			return nil, err
 		}
 		sec.Title = s.sprintf("cp.list_quarter", quarter)

@@ -1,9 +1,7 @@
 package charts
 
 import (
-	"os"
-	"path/filepath"
-	"sort"
+	"github.com/xinfang/xinfang/archive"
 )
 
 // indexPage is the home page: data freshness, the quarterly review's sections in an
@@ -57,7 +55,7 @@ func (s *site) indexPage() (*page, error) {
 	}
 	if s.review == "" {
 		arch := &section{Title: s.c.T("archive.title")}
-		qs := listArchives(outDir)
+		qs := archive.List(outDir)
 		if len(qs) == 0 {
 			arch.Missing = s.c.T("archive.none")
 		}
@@ -79,20 +77,4 @@ func (s *site) indexPage() (*page, error) {
 	}
 	p.Sections = append(p.Sections, &section{Tables: []*table{t}})
 	return p, nil
-}
-
-// listArchives returns the quarters archived under dir/archive, newest first.
-func listArchives(dir string) []string {
-	entries, err := os.ReadDir(filepath.Join(dir, "archive"))
-	if err != nil {
-		return nil
-	}
-	var out []string
-	for _, e := range entries {
-		if _, _, err := ParseQuarter(e.Name()); err == nil && e.IsDir() {
-			out = append(out, e.Name())
-		}
-	}
-	sort.Sort(sort.Reverse(sort.StringSlice(out)))
-	return out
 }

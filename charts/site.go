@@ -266,17 +266,6 @@ func (s *site) loadUnits() error {
 
 func quarterOf(t time.Time) string { return fmt.Sprintf("%d-Q%d", t.Year(), (int(t.Month())-1)/3+1) }
 
-// ParseQuarter parses "2026-Q3" and returns the quarter's first and last day.
-func ParseQuarter(q string) (start, end time.Time, err error) {
-	var y, n int
-	if _, err := fmt.Sscanf(q, "%d-Q%d", &y, &n); err != nil || n < 1 || n > 4 || y < 1900 || y > 9999 || fmt.Sprintf("%d-Q%d", y, n) != q {
-		return start, end, fmt.Errorf("quarter %q: want YYYY-Qn, e.g. 2026-Q3", q)
-	}
-	start = time.Date(y, time.Month(3*(n-1)+1), 1, 0, 0, 0, 0, time.UTC)
-	end = start.AddDate(0, 3, -1)
-	return start, end, nil
-}
-
 func (s *site) yearInt() int {
 	y, _ := strconv.Atoi(s.year)
 	return y
