@@ -34,7 +34,7 @@ func (s *site) trendsPage() (*page, error) {
 			cells[i] = monthSeries(months, d.volMonth[id][false], "petitions")
 		}
 		h := 90 + 18*len(ids)
-		b, err := newChartBlock("tr-heatmap", "", h, heatmapChart(months, labels, cells, s.c.T("col.petitions"), h), links)
+		b, err := newChartBlock("tr-heatmap", "", h, heatmapChart(months, labels, cells, s.c.T("col.petitions"), h), links, s.markPartial(), axisNames(s.c.T("ax.month"), s.c.T("ax.petitions")))
 		if err != nil {
 			return nil, err
 		}
@@ -78,7 +78,7 @@ func (s *site) trendsPage() (*page, error) {
 				color = "#2f855a"
 			}
 			h := 50 + 26*len(side.ids)
-			b, err := newChartBlock("tr-"+side.name, "", h, hbarChart(labels, []seriesDef{{Name: "Z", Values: z, Color: color}}, h, false), links)
+			b, err := newChartBlock("tr-"+side.name, "", h, hbarChart(labels, []seriesDef{{Name: "Z", Values: z, Color: color}}, h, false), links, axisNames("", s.c.T("ax.z")))
 			if err != nil {
 				return nil, err
 			}

@@ -67,6 +67,7 @@ var contracts = map[string]martContract{
 	"recent_repeaters":        {key: []string{"unit_id", "petitioner_id"}},
 	"recent_not_ceased":       {key: []string{"source", "petition_id"}},
 	"commendation_candidates": {key: periodKey},
+	"veto_handler_units":      {key: []string{"handler_id", "unit_id"}},
 }
 
 // The fixture: P with child C, and X; records at C in January, P in March, X in July

@@ -218,3 +218,20 @@ func TestCommendationCandidates(t *testing.T) {
 	f = build("合格")
 	f.eqStr("prison/facility:U2,prison/facility:U3,rehab/facility:U9", list)
 }
+
+// 122_veto_handler_units.sql, by hand: handler h has 2 records at A and 1 at B (latest
+// 2024-03-01), k 1 at A; a record without a handler counts for nobody.
+func TestVetoHandlerUnits(t *testing.T) {
+	f := newFixture(t)
+	f.units(U{ID: "A"}, U{ID: "B"})
+	f.add(
+		P{ID: "1", Unit: "A", Received: "2024-01-05", Handler: "h"},
+		P{ID: "2", Unit: "A", Received: "2024-02-05", Handler: "h"},
+		P{ID: "3", Unit: "B", Received: "2024-03-01", Handler: "h"},
+		P{ID: "4", Unit: "A", Received: "2024-03-02", Handler: "k"},
+		P{ID: "5", Unit: "B", Received: "2024-03-03"},
+	)
+	f.build("2024-06-30")
+	f.eqStr("h:A:2,h:B:1,k:A:1", `SELECT string_agg(handler_id || ':' || unit_id || ':' || records, ',' ORDER BY handler_id, unit_id) FROM mart.veto_handler_units`)
+	f.eqStr("2024-03-01", `SELECT last_received::VARCHAR FROM mart.veto_handler_units WHERE handler_id = 'h' AND unit_id = 'B'`)
+}
