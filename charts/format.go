@@ -296,3 +296,14 @@ func hasClass(classes, c string) bool {
 	}
 	return false
 }
+
+// pctCellOnBase is pctCell for a change whose base count (in column base, shown beside it)
+// may be small: below appraisal.min_n the change is noise, so it is left uncoloured and
+// sorts as no value, never a headline riser.
+func (s *site) pctCellOnBase(r row, k, base string, lowerGood bool) cell {
+	c := s.pctCell(r, k, lowerGood)
+	if b := r.f(base); finite(b) && *b < float64(s.cfg.Appraisal.MinN) && c.Text != "-" {
+		c.Class, c.Sort = "num small-base", ""
+	}
+	return c
+}

@@ -98,7 +98,7 @@ func (s *site) inspectSection() (*section, error) {
 			why = append(why, s.c.T("col.repeat_rate")+" "+pctText(*r.f("repeat_rate")))
 		}
 		t.Rows = append(t.Rows, []cell{s.unitCell("index.html", r.str("unit_id")), textCell(s.c.V2(r.str("label"))), s.numCell(r, "mk_z", 2),
-			s.countCell(r, "ttm"), s.pctCell(r, "ttm_change_pct", true), rate(r, "on_time_rate"), rate(r, "repeat_rate"), textCell(strings.Join(why, s.c.T("sep")))})
+			s.countCell(r, "ttm"), s.pctCellOnBase(r, "ttm_change_pct", "prev_ttm", true), rate(r, "on_time_rate"), rate(r, "repeat_rate"), textCell(strings.Join(why, s.c.T("sep")))})
 	}
 	sec.Tables = append(sec.Tables, t)
 	return sec, nil

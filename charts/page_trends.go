@@ -108,7 +108,7 @@ func (s *site) trendTable(from string, d *data, ids []string, name string) *tabl
 			slope = ptr(*r.f("sens_slope") * 12)
 		}
 		t.Rows = append(t.Rows, []cell{s.unitCell(from, id), textCell(s.c.V2(r.str("label"))), s.numCell(r, "mk_z", 2),
-			{Text: signedPtr(slope, 1), Sort: sortKey(slope), Class: "num"}, s.countCell(r, "ttm"), s.countCell(r, "prev_ttm"), s.pctCell(r, "ttm_change_pct", true)})
+			{Text: signedPtr(slope, 1), Sort: sortKey(slope), Class: "num"}, s.countCell(r, "ttm"), s.countCell(r, "prev_ttm"), s.pctCellOnBase(r, "ttm_change_pct", "prev_ttm", true)})
 	}
 	return t
 }

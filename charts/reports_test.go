@@ -337,7 +337,7 @@ func TestTargetsVolumeRowAndErrors(t *testing.T) {
 	}
 }
 
-var thRe = regexp.MustCompile(`(?s)<th([^>]*)>(.*?)</th>`)
+var thRe = regexp.MustCompile(`(?s)<th(\s[^>]*)?>(.*?)</th>`)
 
 // headers returns the header labels and whether each is right-aligned, for the first
 // table of the section titled title.
@@ -606,4 +606,33 @@ func TestHeaderCellAlignment(t *testing.T) {
 			}
 		}
 	}
+}
+
+// In the every-unit trend table, a 12-month change on a previous-12-month base below
+// appraisal.min_n is uncoloured (neither a riser nor a faller in red or green).
+func TestTrendTableSmallBase(t *testing.T) {
+	needSetup(t)
+	texts, classes := tableCells(t, "trends.html", "全部单位趋势")
+	small, checked := 0, 0
+	for i, r := range texts {
+		prev := strings.ReplaceAll(r[5], ",", "")
+		var n int
+		if _, err := fmt.Sscan(prev, &n); err != nil || r[6] == "-" {
+			continue
+		}
+		checked++
+		c := classes[i][6]
+		if n < testCfg.Appraisal.MinN {
+			small++
+			if strings.Contains(c, "good") || strings.Contains(c, "bad") || !strings.Contains(c, "small-base") {
+				t.Errorf("%s: change %s on a base of %d has class %q", r[0], r[6], n, c)
+			}
+		} else if strings.Contains(c, "small-base") {
+			t.Errorf("%s: change %s on a base of %d marked small", r[0], r[6], n)
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no trend rows with a change")
+	}
+	t.Logf("%d of %d changes on a small base", small, checked)
 }
