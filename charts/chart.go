@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"strconv"
 	"strings"
 
 	echarts "github.com/go-echarts/go-echarts/v2/charts"
@@ -95,11 +96,12 @@ func partialMark(cat, label string) mark {
 			return
 		}
 		idx := -1
+		var cats []any
 		for _, ax := range objs(opt["xAxis"]) {
 			if data, ok := ax["data"].([]any); ok {
 				for i, v := range data {
 					if v == cat {
-						idx = i
+						idx, cats = i, data
 					}
 				}
 			}
@@ -109,11 +111,17 @@ func partialMark(cat, label string) mark {
 		}
 		for i, se := range objs(opt["series"]) {
 			if i == 0 {
+				// A line chart puts each month on a tick (no band of its own): shade the
+				// segment that runs into the partial month, from the month before it.
+				from := cat
+				if prev, ok := cats[max(idx-1, 0)].(string); ok && se["type"] == "line" {
+					from = prev
+				}
 				se["markArea"] = map[string]any{
 					"silent":    true,
-					"itemStyle": map[string]any{"color": "rgba(120,120,120,0.16)"},
-					"label":     map[string]any{"show": true, "position": "insideTop", "color": "#444"},
-					"data":      []any{[]any{map[string]any{"name": label, "xAxis": cat}, map[string]any{"xAxis": cat}}},
+					"itemStyle": map[string]any{"color": "rgba(120,120,120,0.18)"},
+					"label":     map[string]any{"show": true, "position": "insideTopRight", "color": "#444"},
+					"data":      []any{[]any{map[string]any{"name": label, "xAxis": from}, map[string]any{"xAxis": cat}}},
 				}
 			}
 			data, ok := se["data"].([]any)
@@ -345,6 +353,12 @@ func axisNames(cat, val string) mark {
 			} else {
 				ax["nameLocation"] = "middle"
 				ax["nameGap"] = 24
+				// room below the tick labels for the name
+				for _, g := range objs(opt["grid"]) {
+					if b, _ := strconv.Atoi(fmt.Sprint(g["bottom"])); b < 48 {
+						g["bottom"] = "48"
+					}
+				}
 			}
 		}
 		for _, key := range []string{"xAxis", "yAxis"} {

@@ -77,7 +77,7 @@ func (s *site) overviewPage() (*page, error) {
 				t.Rows = append(t.Rows, []cell{textCell(l), s.countCell(r, "petitions")})
 			}
 			if len(rows) > 0 {
-				cb, err := newChartBlock("ov-"+b.key, "", 40+26*len(rows), hbarChart(labels, []seriesDef{{Name: s.c.T("col.petitions"), Values: vals}}, 40+26*len(rows), false), nil, axisNames("", s.c.T("ax.petitions")))
+				cb, err := newChartBlock("ov-"+b.key, "", 60+26*len(rows), hbarChart(labels, []seriesDef{{Name: s.c.T("col.petitions"), Values: vals}}, 60+26*len(rows), false), nil, axisNames("", s.c.T("ax.petitions")))
 				if err != nil {
 					return nil, err
 				}

@@ -77,7 +77,7 @@ func (s *site) trendsPage() (*page, error) {
 			if side.name == "decliners" {
 				color = "#2f855a"
 			}
-			h := 50 + 26*len(side.ids)
+			h := 70 + 26*len(side.ids)
 			b, err := newChartBlock("tr-"+side.name, "", h, hbarChart(labels, []seriesDef{{Name: "Z", Values: z, Color: color}}, h, false), links, axisNames("", s.c.T("ax.z")))
 			if err != nil {
 				return nil, err
