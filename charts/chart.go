@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"strconv"
 	"strings"
 
 	echarts "github.com/go-echarts/go-echarts/v2/charts"
@@ -41,15 +42,134 @@ type optioner interface {
 	JSON() map[string]any
 }
 
-// newChartBlock validates a go-echarts chart and serialises its option safely.
-func newChartBlock(id, title string, height int, c optioner, links map[string]string) (chartBlock, error) {
+// newChartBlock validates a go-echarts chart and serialises its option safely,
+// after the marks (partial period, goal lines) have edited the option.
+func newChartBlock(id, title string, height int, c optioner, links map[string]string, marks ...mark) (chartBlock, error) {
 	c.Validate()
-	b, err := safeJSON(chartPayload{Option: c.JSON(), Links: links})
+	opt := c.JSON()
+	if len(marks) > 0 {
+		// go-echarts hands back typed structs; a JSON round trip gives plain maps the
+		// marks can edit without knowing go-echarts' types.
+		raw, err := json.Marshal(opt)
+		if err != nil {
+			return chartBlock{}, fmt.Errorf("chart %s: %w", id, err)
+		}
+		opt = map[string]any{}
+		if err := json.Unmarshal(raw, &opt); err != nil {
+			return chartBlock{}, fmt.Errorf("chart %s: %w", id, err)
+		}
+		for _, m := range marks {
+			m(opt)
+		}
+	}
+	b, err := safeJSON(chartPayload{Option: opt, Links: links})
 	if err != nil {
 		return chartBlock{}, fmt.Errorf("chart %s: %w", id, err)
 	}
 	return chartBlock{ID: id, Title: title, Height: height, JSON: template.JS(b)}, nil
 }
+
+// mark edits a chart's option (as plain JSON maps) before it is serialised.
+type mark func(opt map[string]any)
+
+func objs(v any) []map[string]any {
+	var out []map[string]any
+	switch x := v.(type) {
+	case []any:
+		for _, e := range x {
+			if m, ok := e.(map[string]any); ok {
+				out = append(out, m)
+			}
+		}
+	case map[string]any:
+		out = append(out, x)
+	}
+	return out
+}
+
+// partialMark shades the category cat of the x axis (the partial as-of month) with a
+// labelled band, and draws that month's bars and heatmap cells faded, so that a few
+// days' count never reads as a full month. No-op when cat is "" or not on the axis.
+func partialMark(cat, label string) mark {
+	return func(opt map[string]any) {
+		if cat == "" {
+			return
+		}
+		idx := -1
+		var cats []any
+		for _, ax := range objs(opt["xAxis"]) {
+			if data, ok := ax["data"].([]any); ok {
+				for i, v := range data {
+					if v == cat {
+						idx, cats = i, data
+					}
+				}
+			}
+		}
+		if idx < 0 {
+			return
+		}
+		for i, se := range objs(opt["series"]) {
+			if i == 0 {
+				// A line chart puts each month on a tick (no band of its own): shade the
+				// segment that runs into the partial month, from the month before it.
+				from := cat
+				if prev, ok := cats[max(idx-1, 0)].(string); ok && se["type"] == "line" {
+					from = prev
+				}
+				se["markArea"] = map[string]any{
+					"silent":    true,
+					"itemStyle": map[string]any{"color": "rgba(120,120,120,0.18)"},
+					"label":     map[string]any{"show": true, "position": "insideTopRight", "color": "#444"},
+					"data":      []any{[]any{map[string]any{"name": label, "xAxis": from}, map[string]any{"xAxis": cat}}},
+				}
+			}
+			data, ok := se["data"].([]any)
+			if !ok {
+				continue
+			}
+			faded := map[string]any{"opacity": 0.45}
+			switch se["type"] {
+			case "bar":
+				if idx < len(data) {
+					if d, ok := data[idx].(map[string]any); ok {
+						d["itemStyle"] = faded
+					}
+				}
+			case "heatmap":
+				for _, e := range data {
+					d, ok := e.(map[string]any)
+					if !ok {
+						continue
+					}
+					if v, ok := d["value"].([]any); ok && len(v) > 0 && v[0] == float64(idx) {
+						d["itemStyle"] = faded
+					}
+				}
+			case "line":
+				if idx < len(data) {
+					if d, ok := data[idx].(map[string]any); ok {
+						d["symbol"] = "emptyCircle"
+						d["symbolSize"] = 9
+						d["itemStyle"] = map[string]any{"opacity": 1}
+					}
+				}
+			}
+		}
+	}
+}
+
+// partialMonth is the as-of month when the as-of date is not its last day ("" when the
+// month is complete): the month every monthly chart marks as partial.
+func (s *site) partialMonth() string {
+	if s.asOf.AddDate(0, 0, 1).Day() == 1 {
+		return ""
+	}
+	return s.month
+}
+
+// markPartial marks the partial as-of month on a chart over months.
+func (s *site) markPartial() mark { return partialMark(s.partialMonth(), s.c.T("partial")) }
 
 // safeJSON marshals v so that it is inert wherever it lands in a page:
 // encoding/json escapes <, > and & as \u003c, \u003e, \u0026 (and U+2028/2029),
@@ -215,4 +335,59 @@ func heatmapChart(cols, rows []string, cells [][]*float64, name string, height i
 	c.SetXAxis(cols)
 	c.AddSeries(name, data)
 	return c
+}
+
+// axisNames names a chart's axes: cat on its category axis, val (with the unit: 件, %)
+// on its value axis; for a heatmap, whose axes are both categories, cat names the x axis
+// and val labels the colour scale. An empty name leaves the axis unnamed.
+func axisNames(cat, val string) mark {
+	return func(opt map[string]any) {
+		named := func(ax map[string]any, name string, vertical bool) {
+			if name == "" {
+				return
+			}
+			ax["name"] = name
+			ax["nameTextStyle"] = map[string]any{"color": "#616e7c"}
+			if vertical {
+				ax["nameLocation"] = "end"
+			} else {
+				ax["nameLocation"] = "middle"
+				ax["nameGap"] = 24
+				// room below the tick labels for the name
+				for _, g := range objs(opt["grid"]) {
+					if b, _ := strconv.Atoi(fmt.Sprint(g["bottom"])); b < 48 {
+						g["bottom"] = "48"
+					}
+				}
+			}
+		}
+		for _, key := range []string{"xAxis", "yAxis"} {
+			for i, ax := range objs(opt[key]) {
+				if i > 0 {
+					break
+				}
+				typ, _ := ax["type"].(string)
+				if typ == "" { // ECharts' default: category when the axis has data
+					typ = "value"
+					if _, ok := ax["data"].([]any); ok {
+						typ = "category"
+					}
+				}
+				switch typ {
+				case "value":
+					named(ax, val, key == "yAxis")
+				case "category":
+					if key == "xAxis" {
+						named(ax, cat, false)
+					}
+				}
+			}
+		}
+		for _, vm := range objs(opt["visualMap"]) {
+			if val != "" {
+				max, _ := vm["max"].(float64)
+				vm["text"] = []any{fmt.Sprintf("%g %s", max, val), "0 " + val}
+			}
+		}
+	}
 }

@@ -111,7 +111,7 @@ func (s *site) cols(keys ...string) []column {
 			"grade", "final_grade", "veto", "eligible", "metric", "status", "petition_id", "source", "received_date",
 			"handle_deadline", "listed_supervision", "leader_owner", "petitioner", "last_received", "closed_date",
 			"back_date", "file", "started_at", "batch_status", "field", "severity", "first_received", "channel",
-			"category", "kind", "watermark", "indicator", "why", "triggered", "target", "year":
+			"category", "kind", "watermark", "indicator", "why", "triggered", "target", "year", "handler_unit":
 			num = false
 		}
 		out[i] = column{Label: s.c.T("col." + k), Num: num}
@@ -227,4 +227,88 @@ func pseud(s string) string {
 		return s[:10] + "…"
 	}
 	return s
+}
+
+// changeWithCounts shows a percentage change with the counts it compares: "-3.2% (48,600
+// vs 50,198)", so that a target row never shows a raw count beside a percentage target.
+func (s *site) changeWithCounts(r row, pctCol, curCol, baseCol string) cell {
+	p := r.f(pctCol)
+	if !finite(p) {
+		return cell{Text: "-", Class: "num"}
+	}
+	t := signed(*p) + "%"
+	if cur, base := r.f(curCol), r.f(baseCol); finite(cur) && finite(base) {
+		t += " " + s.sprintf("ov.counts", fmtInt(int64(math.Round(*cur))), fmtInt(int64(math.Round(*base))))
+	}
+	return cell{Text: t, Sort: sortKey(p), Class: "num"}
+}
+
+// errorCell shows a projection error uncoloured: a backtest error is neither good nor
+// bad news about petitions, only how far the projection method can be trusted (signed
+// for one year's error, unsigned for the mean absolute error).
+func (s *site) errorCell(r row, k string, sign bool) cell {
+	p := r.f(k)
+	if !finite(p) {
+		return cell{Text: "-", Class: "num"}
+	}
+	t := fmtFloat(p, 1) + "%"
+	if sign {
+		t = signed(*p) + "%"
+	}
+	return cell{Text: t, Sort: sortKey(p), Class: "num"}
+}
+
+// alignColumns makes a table's header and cells agree: a column is numeric (right-
+// aligned, header included) when its filled cells are all numeric; otherwise no cell of
+// it is right-aligned. Builders set cell classes one by one, and a header list kept apart
+// from them drifted (a "target" header left-aligned over right-aligned values).
+func alignColumns(t *table) {
+	for j := range t.Cols {
+		numeric, filled := true, 0
+		for _, r := range t.Rows {
+			if j >= len(r) || r[j].Text == "" || r[j].Text == "-" {
+				continue
+			}
+			filled++
+			if !hasClass(r[j].Class, "num") {
+				numeric = false
+			}
+		}
+		if filled == 0 {
+			continue
+		}
+		t.Cols[j].Num = numeric
+		for _, r := range t.Rows {
+			if j >= len(r) {
+				continue
+			}
+			has := hasClass(r[j].Class, "num")
+			switch {
+			case numeric && !has:
+				r[j].Class = strings.TrimSpace("num " + r[j].Class)
+			case !numeric && has:
+				r[j].Class = strings.TrimSpace(strings.Join(strings.Fields(strings.ReplaceAll(" "+r[j].Class+" ", " num ", " ")), " "))
+			}
+		}
+	}
+}
+
+func hasClass(classes, c string) bool {
+	for _, f := range strings.Fields(classes) {
+		if f == c {
+			return true
+		}
+	}
+	return false
+}
+
+// pctCellOnBase is pctCell for a change whose base count (in column base, shown beside it)
+// may be small: below appraisal.min_n the change is noise, so it is left uncoloured and
+// sorts as no value, never a headline riser.
+func (s *site) pctCellOnBase(r row, k, base string, lowerGood bool) cell {
+	c := s.pctCell(r, k, lowerGood)
+	if b := r.f(base); finite(b) && *b < float64(s.cfg.Appraisal.MinN) && c.Text != "-" {
+		c.Class, c.Sort = "num small-base", ""
+	}
+	return c
 }

@@ -33,6 +33,7 @@ var messages = withRegistryLabels(map[string][2]string{
 	"all":            {"全系统", "Whole system"},
 	"own":            {"本级", "own records"},
 	"incl":           {"含下级", "incl. subordinate units"},
+	"list_sep":       {"、", ", "},
 	"top_n_note":     {"仅列出前 %d 项。", "Top %d only."},
 	"rollup_note":    {"单位行为本级记录（不含下级）。", "Unit rows count the unit's own records (not its subordinates)."},
 	// index
@@ -45,24 +46,43 @@ var messages = withRegistryLabels(map[string][2]string{
 	"idx.pages":       {"报告页面", "Pages"},
 	"idx.generated":   {"报告生成时间", "Report generated"},
 	// overview
-	"ov.kpi":         {"信访总量", "Petition volume"},
-	"ov.month":       {"本月", "This month"},
-	"ov.quarter":     {"本季度", "This quarter"},
-	"ov.year":        {"本年", "This year"},
-	"ov.partial":     {"（截至统计日，同期比较）", "(to date, like-for-like)"},
-	"ov.yoy":         {"同比", "YoY"},
-	"ov.pop":         {"环比", "vs prev."},
-	"ov.trend":       {"趋势判定（季节性 Mann-Kendall 检验）", "Trend verdict (seasonal Mann-Kendall)"},
-	"ov.trend_sub":   {"Z = %s，Sen 斜率 %s 件/年，%d 个完整月", "Z = %s, Sen's slope %s per year, %d complete months"},
-	"ov.ttm":         {"近12个月 %s 件，上一12个月 %s 件（%s）", "last 12 months %s, previous 12 %s (%s)"},
-	"ov.monthly":     {"月度信访量、12个月移动平均与目标", "Monthly petitions, 12-month moving average and target"},
-	"ov.ma12":        {"12个月移动平均", "12-month moving average"},
-	"ov.target":      {"目标（月均）", "Target (monthly average)"},
-	"ov.target_note": {"目标线 = 上年总量 ×（1 + 目标降幅）÷ 12，与12个月移动平均比较。", "Target line = last year's total × (1 + target change) ÷ 12, to compare with the 12-month moving average."},
-	"ov.channels":    {"按渠道（本年）", "By channel (this year)"},
-	"ov.categories":  {"按类别（本年）", "By category (this year)"},
-	"ov.rates":       {"主要指标（本年）", "Key rates (this year)"},
-	"petitions":      {"件次", "petitions"},
+	"ov.kpi":           {"信访总量", "Petition volume"},
+	"ov.month":         {"本月", "This month"},
+	"ov.quarter":       {"本季度", "This quarter"},
+	"ov.year":          {"本年", "This year"},
+	"ax.month":         {"月份", "Month"},
+	"ax.month_no":      {"月", "Month"},
+	"ax.petitions":     {"件", "petitions"},
+	"ax.units":         {"单位数", "units"},
+	"ax.z":             {"Z 值", "Z"},
+	"colon":            {"：", ": "},
+	"sep":              {"；", "; "},
+	"why.test":         {"季节性检验逐一比较每个日历月与其他年份的同一月份（%s 至 %s，%d 个完整月）", "The seasonal test compares each calendar month only with the same month of other years (%s to %s, %d complete months)"},
+	"why.more_up":      {"同月比较中上升比下降多 %d 次", "same-month comparisons rise %d more times than they fall"},
+	"why.more_down":    {"同月比较中下降比上升多 %d 次", "same-month comparisons fall %d more times than they rise"},
+	"why.beyond":       {"Z = %s，超出 ±%s 的判定界", "Z = %s, beyond the ±%s threshold"},
+	"why.within":       {"Z = %s，在 ±%s 的判定界之内，判为无明显趋势", "Z = %s, within the ±%s threshold, so no clear trend"},
+	"why.slope":        {"Sen 斜率（同月逐年变化的中位数）%s 件/年", "Sen's slope (the median year-on-year change of a month) %s per year"},
+	"why.ttm_differs":  {"近12个月总量变化只比较最近两个12个月，方向可以与此不同。", "The last-12-months change compares only the two latest 12-month totals and can point the other way."},
+	"why.insufficient": {"至少需要 %d 个完整月，现有 %d 个", "needs at least %d complete months, has %d"},
+	"partial":          {"本月至今", "partial month"},
+	"ov.partial":       {"（截至统计日，同期比较）", "(to date, like-for-like)"},
+	"ov.counts":        {"（%s 件 对 %s 件）", "(%s vs %s)"},
+	"ov.counts_only":   {"%s 件 对 %s 件（基数过小，不计百分比）", "%s vs %s (base too small for a percentage)"},
+	"ov.yoy":           {"同比", "YoY"},
+	"ov.pop":           {"环比", "vs prev."},
+	"ov.trend":         {"趋势判定（季节性 Mann-Kendall 检验）", "Trend verdict (seasonal Mann-Kendall)"},
+	"ov.trend_sub":     {"Z = %s，Sen 斜率 %s 件/年，%d 个完整月", "Z = %s, Sen's slope %s per year, %d complete months"},
+	"ov.ttm":           {"近12个月 %s 件，上一12个月 %s 件（%s）", "last 12 months %s, previous 12 %s (%s)"},
+	"ov.monthly":       {"月度信访量、12个月移动平均与目标", "Monthly petitions, 12-month moving average and target"},
+	"ov.ma12":          {"12个月移动平均", "12-month moving average"},
+	"ov.goal":          {"目标", "Target"},
+	"ov.target":        {"目标（月均）", "Target (monthly average)"},
+	"ov.target_note":   {"目标线 = 上年总量 ×（1 + 目标降幅）÷ 12，与12个月移动平均比较。", "Target line = last year's total × (1 + target change) ÷ 12, to compare with the 12-month moving average."},
+	"ov.channels":      {"按渠道（本年）", "By channel (this year)"},
+	"ov.categories":    {"按类别（本年）", "By category (this year)"},
+	"ov.rates":         {"主要指标（本年）", "Key rates (this year)"},
+	"petitions":        {"件次", "petitions"},
 	// verdicts
 	"declining":    {"持续下降", "declining"},
 	"rising":       {"上升", "rising"},
@@ -91,7 +111,7 @@ var messages = withRegistryLabels(map[string][2]string{
 	"veto.intro":     {"一票否决：合理投诉多或发生群体性事件的单位和个人，取消评先创优资格。", "One-vote veto: units and people with many justified complaints or a mass incident lose eligibility for awards."},
 	"veto.triggered": {"触发一票否决", "Vetoes triggered"},
 	"veto.all":       {"全部规则评估结果", "Every rule evaluation"},
-	"veto.reason":    {"%s：%s %s %s（实际 %s）", "%s: %s %s %s (actual %s)"},
+	"veto.reason":    {"%s %s %s（实际 %s）", "%s %s %s (actual %s)"},
 	// appraisal
 	"ap.ranking":   {"同类单位排名（%s）", "Ranking within peer groups (%s)"},
 	"ap.grid":      {"单位 × 指标 红黄绿", "Unit × indicator red/amber/green"},
@@ -129,6 +149,8 @@ var messages = withRegistryLabels(map[string][2]string{
 	"qr.intro":        {"本存档按季度末（%s）的数据生成，此后不再改变。", "This archive was rendered as of the quarter's last day (%s) and is never changed afterwards."},
 	"qr.verdict":      {"总量趋势判定", "Volume trend verdict"},
 	"qr.commend":      {"表彰先进候选（各同类组未被一票否决的最高分单位）", "Commendation candidates (best unvetoed unit of each peer group)"},
+	"qr.commend_note": {"候选须达到“%s”及以上等次，且所在同类组至少有 2 个参评单位。", "A candidate must reach the grade %s or better, in a peer group of at least 2 scored units."},
+	"qr.commend_any":  {"候选所在同类组至少有 2 个参评单位。", "A candidate's peer group has at least 2 scored units."},
 	"qr.inspect":      {"督导优先（总量上升且按期办结率或重复信访率处于最差四分之一）", "Inspection priority (volume rising while on-time rate or repeat rate is in the worst quarter)"},
 	"qr.inspect_note": {"最差四分之一阈值：按期办结率 ≤ %s，重复信访率 ≥ %s（本季度，件数 ≥ %d 的单位）。", "Worst-quarter thresholds: on-time rate ≤ %s, repeat rate ≥ %s (this quarter, units with at least %d cases)."},
 	"qr.full":         {"本季度完整报告", "Full report for the quarter"},
@@ -251,6 +273,7 @@ var messages = withRegistryLabels(map[string][2]string{
 	"col.subject":              {"对象", "Subject"},
 	"col.year":                 {"年度", "Year"},
 	"col.rule":                 {"规则", "Rule"},
+	"col.handler_unit":         {"所在单位", "Unit(s)"},
 	"col.reason":               {"原因", "Reason"},
 	"col.value":                {"实际值", "Value"},
 	"col.threshold":            {"阈值", "Threshold"},
@@ -362,6 +385,20 @@ func (c catalogue) V(v string) string {
 		return m[c.idx]
 	}
 	return v
+}
+
+// gradeLabel shows a configured grade name in the report language: the default grades
+// have English names; a grade of the operator's own shows as configured. The stored
+// value (mart.appraisal.grade) never changes.
+func (s *site) gradeLabel(g string) string {
+	if m, ok := gradeNames[g]; ok {
+		return m[s.c.idx]
+	}
+	return g
+}
+
+var gradeNames = map[string][2]string{
+	"优秀": {"优秀", "Excellent"}, "良好": {"良好", "Good"}, "合格": {"合格", "Pass"}, "不合格": {"不合格", "Fail"},
 }
 
 // lang is the html lang attribute.

@@ -26,12 +26,15 @@ type data struct {
 	dueSoonAll []row
 	veto       []row
 	vetoByUnit map[string][]row
-	openListed map[string][]row
-	openLeader map[string][]row
-	repeaters  map[string][]row
-	notCeased  map[string][]row
-	targets    []row
-	cohort     map[string][]row // unit -> mart.cohort monthly rows, newest first (cohort_section.go)
+	// handler id -> its units (mart.veto_handler_units), most records first
+	handlerUnits map[string][]row
+	goals        []row // the whole system's targets of every year (mart.targets), for goal lines
+	openListed   map[string][]row
+	openLeader   map[string][]row
+	repeaters    map[string][]row
+	notCeased    map[string][]row
+	targets      []row
+	cohort       map[string][]row // unit -> mart.cohort monthly rows, newest first (cohort_section.go)
 }
 
 // loader fills part of a page's data.
@@ -288,5 +291,14 @@ func (s *site) loadTargets(d *data) error {
 	var err error
 	d.targets, err = s.src.query("mart.targets", []string{"unit_id", "rollup", "year", "metric", "op", "target", "actual_ytd", "projected", "status"},
 		`SELECT * FROM mart.targets WHERE year = ? ORDER BY unit_id = 'ALL' DESC, unit_id, metric`, s.yearInt())
+	return err
+}
+
+// loadGoals loads the whole system's targets of every configured year: the goal lines
+// of the monthly rate charts.
+func (s *site) loadGoals(d *data) error {
+	var err error
+	d.goals, err = s.src.query("mart.targets", []string{"unit_id", "rollup", "year", "metric", "op", "target"},
+		`SELECT year, metric, op, target FROM mart.targets WHERE unit_id = 'ALL' AND rollup ORDER BY metric, year`)
 	return err
 }

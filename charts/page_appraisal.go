@@ -38,7 +38,7 @@ func (s *site) rankingTable(from string, rows []row, name string) *table {
 			veto.Class = "bad"
 		}
 		t.Rows = append(t.Rows, []cell{textCell(s.peerLabel(r.str("peer_group"))), rank, s.unitCell(from, r.str("unit_id")), s.numCell(r, "score", 1),
-			textCell(r.str("grade")), veto, textCell(r.str("final_grade")), s.boolCell(r, "eligible_for_awards"), s.countCell(r, "peer_size")})
+			textCell(s.gradeLabel(r.str("grade"))), veto, textCell(s.gradeLabel(r.str("final_grade"))), s.boolCell(r, "eligible_for_awards"), s.countCell(r, "peer_size")})
 	}
 	return t
 }
@@ -79,10 +79,11 @@ func (s *site) appraisalPage() (*page, error) {
 			counts[r.str("final_grade")]++
 		}
 		var vals []*float64
-		for _, g := range grades {
+		for i, g := range grades {
 			vals = append(vals, ptr(counts[g]))
+			grades[i] = s.gradeLabel(g)
 		}
-		b, err := newChartBlock("ap-grades", s.c.T("ap.grades"), 260, barChart(grades, []seriesDef{{Name: s.c.T("col.final_grade"), Values: vals, Color: "#1f4e79"}}, 260, false), nil)
+		b, err := newChartBlock("ap-grades", s.c.T("ap.grades"), 260, barChart(grades, []seriesDef{{Name: s.c.T("col.final_grade"), Values: vals, Color: "#1f4e79"}}, 260, false), nil, axisNames(s.c.T("col.final_grade"), s.c.T("ax.units")))
 		if err != nil {
 			return nil, err
 		}

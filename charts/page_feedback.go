@@ -1,7 +1,7 @@
 package charts
 
 func (s *site) feedbackPage() (*page, error) {
-	d, err := s.loadInto(s.loadMonthAll("feedback"), s.loadYear("feedback", "supervision"))
+	d, err := s.loadInto(s.loadMonthAll("feedback"), s.loadGoals, s.loadYear("feedback", "supervision"))
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package charts
 
 import (
 	"github.com/xinfang/xinfang/archive"
+	"strconv"
 )
 
 // indexPage is the home page: data freshness, the quarterly review's sections in an
@@ -67,13 +68,20 @@ func (s *site) indexPage() (*page, error) {
 	// Unit directory: every unit page is reachable from here.
 	t := &table{Title: s.c.T("nav.units"), CSVName: "units", Cols: s.cols("unit", "unit_id", "sector", "level", "parent"), Empty: s.c.T("empty")}
 	t.Cols[4].Label = s.c.T("u.parent")
+	// The whole system first, then the unit tree (indented by depth, siblings in pinyin
+	// order).
+	t.Rows = append(t.Rows, []cell{s.unitCell(p.Path, "ALL"), textCell("ALL"), {}, {}, {}})
 	for _, id := range s.order {
 		u := s.units[id]
 		par := cell{}
 		if u.Parent != "" {
 			par = s.unitCell(p.Path, u.Parent)
 		}
-		t.Rows = append(t.Rows, []cell{s.unitCell(p.Path, id), textCell(id), textCell(s.c.V(u.Sector)), textCell(s.c.V(u.Level)), par})
+		name := s.unitCell(p.Path, id)
+		if d := u.Depth; d > 0 {
+			name.Class = "tree-d" + strconv.Itoa(min(d, 5))
+		}
+		t.Rows = append(t.Rows, []cell{name, textCell(id), textCell(s.c.V(u.Sector)), textCell(s.c.V(u.Level)), par})
 	}
 	p.Sections = append(p.Sections, &section{Tables: []*table{t}})
 	return p, nil

@@ -32,7 +32,7 @@ func (s *site) overviewPage() (*page, error) {
 		if tl := s.targetLine(d, "ALL", d.months, true); tl != nil {
 			series = append(series, seriesDef{Name: s.c.T("ov.target"), Values: tl, Dashed: true, Color: "#2f855a"})
 		}
-		b, err := newChartBlock("ov-monthly", "", 340, lineChart(d.months, series, 340, false), nil)
+		b, err := newChartBlock("ov-monthly", "", 340, lineChart(d.months, series, 340, false), nil, s.markPartial(), axisNames(s.c.T("ax.month"), s.c.T("ax.petitions")))
 		if err != nil {
 			return nil, err
 		}
@@ -77,7 +77,7 @@ func (s *site) overviewPage() (*page, error) {
 				t.Rows = append(t.Rows, []cell{textCell(l), s.countCell(r, "petitions")})
 			}
 			if len(rows) > 0 {
-				cb, err := newChartBlock("ov-"+b.key, "", 40+26*len(rows), hbarChart(labels, []seriesDef{{Name: s.c.T("col.petitions"), Values: vals}}, 40+26*len(rows), false), nil)
+				cb, err := newChartBlock("ov-"+b.key, "", 60+26*len(rows), hbarChart(labels, []seriesDef{{Name: s.c.T("col.petitions"), Values: vals}}, 60+26*len(rows), false), nil, axisNames("", s.c.T("ax.petitions")))
 				if err != nil {
 					return nil, err
 				}

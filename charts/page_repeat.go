@@ -1,7 +1,7 @@
 package charts
 
 func (s *site) repeatPage() (*page, error) {
-	d, err := s.loadInto(s.loadMonthAll("repeat", "closure"), s.loadYear("repeat", "closure"))
+	d, err := s.loadInto(s.loadMonthAll("repeat", "closure"), s.loadGoals, s.loadYear("repeat", "closure"))
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,7 @@ import (
 // reviewSections lead the archived quarterly review with what leadership acts on:
 // the trend verdict, the veto list, commendation candidates and inspection priorities.
 func (s *site) reviewSections() ([]*section, error) {
-	d, err := s.loadInto(s.loadCurrentVolume("ALL"), s.loadTrend, s.loadVeto)
+	d, err := s.loadInto(s.loadCurrentVolume("ALL"), s.loadTrend, s.loadVeto, s.loadHandlerUnits)
 	if err != nil {
 		return nil, err
 	}
@@ -27,7 +27,7 @@ func (s *site) reviewSections() ([]*section, error) {
 			rows = append(rows, r)
 		}
 	}
-	veto.Tables = append(veto.Tables, s.vetoTable("index.html", rows, "veto_"+s.year))
+	veto.Tables = append(veto.Tables, s.vetoTable("index.html", d, rows, "veto_"+s.year, false))
 	commend, err := s.commendSection()
 	if err != nil {
 		return nil, err
@@ -46,7 +46,10 @@ func (s *site) reviewSections() ([]*section, error) {
 // commendSection lists the appraisal quarter's commendation candidates from
 // mart.commendation_candidates (the rule is defined in 121_commendation.sql).
 func (s *site) commendSection() (*section, error) {
-	sec := &section{Title: s.c.T("qr.commend") + " " + s.apPeriod}
+	sec := &section{Title: s.c.T("qr.commend") + " " + s.apPeriod, Note: s.c.T("qr.commend_any")}
+	if g := s.cfg.Appraisal.CommendMinGrade; g != "" {
+		sec.Note = s.sprintf("qr.commend_note", s.gradeLabel(g))
+	}
 	rows, err := s.src.query("mart.commendation_candidates", []string{"unit_id", "period_type", "period", "peer_group", "score", "rank"},
 		`SELECT * FROM mart.commendation_candidates WHERE period_type = 'quarter' AND period = ? AND NOT rollup
 		 ORDER BY peer_group, unit_id`, s.apPeriod)
@@ -99,7 +102,7 @@ func (s *site) inspectSection() (*section, error) {
 			why = append(why, s.c.T("col.repeat_rate")+" "+pctText(*r.f("repeat_rate")))
 		}
 		t.Rows = append(t.Rows, []cell{s.unitCell("index.html", r.str("unit_id")), textCell(s.c.V2(r.str("label"))), s.numCell(r, "mk_z", 2),
-			s.countCell(r, "ttm"), s.pctCell(r, "ttm_change_pct", true), rate(r, "on_time_rate"), rate(r, "repeat_rate"), textCell(strings.Join(why, "；"))})
+			s.countCell(r, "ttm"), s.pctCellOnBase(r, "ttm_change_pct", "prev_ttm", true), rate(r, "on_time_rate"), rate(r, "repeat_rate"), textCell(strings.Join(why, s.c.T("sep")))})
 	}
 	sec.Tables = append(sec.Tables, t)
 	return sec, nil

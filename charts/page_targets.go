@@ -51,7 +51,11 @@ func (s *site) targetsPage() (*page, error) {
 			}
 		}
 		lc := lineChart(labels, series, 300, false)
-		b, err := newChartBlock("tg-cumulative", "", 300, lc, nil)
+		cat := "" // the x axis is the month number
+		if m := s.partialMonth(); m != "" {
+			cat = m[5:]
+		}
+		b, err := newChartBlock("tg-cumulative", "", 300, lc, nil, partialMark(cat, s.c.T("partial")), axisNames(s.c.T("ax.month_no"), s.c.T("ax.petitions")))
 		if err != nil {
 			return nil, err
 		}
@@ -69,7 +73,7 @@ func (s *site) targetsPage() (*page, error) {
 		t := &table{CSVName: "backtest", Cols: s.cols("unit", "metric", "year", "ytd", "projected", "actual", "error_pct"), Empty: s.c.T("empty")}
 		for _, r := range rows {
 			t.Rows = append(t.Rows, []cell{s.unitCell(p.Path, r.str("unit_id")), textCell(s.c.V(r.str("metric"))), textCell(r.str("year")),
-				s.countCell(r, "ytd"), s.numCell(r, "projected", 0), s.countCell(r, "actual"), s.pctCell(r, "error_pct", true)})
+				s.countCell(r, "ytd"), s.numCell(r, "projected", 0), s.countCell(r, "actual"), s.errorCell(r, "error_pct", true)})
 		}
 		bt.Tables = append(bt.Tables, t)
 	}
@@ -98,18 +102,24 @@ func (s *site) targetsTable(from string, rows []row, name string) *table {
 		reg, _ := spec.MetricByID(m)
 		val := func(k string) cell {
 			if reg.Unit == spec.Percent {
-				if k == "target" {
-					return cell{Text: r.str("op") + " " + signedPtr(r.f(k), 1) + "%", Sort: sortKey(r.f(k))}
+				switch k {
+				case "target":
+					return cell{Text: r.str("op") + " " + signedPtr(r.f(k), 1) + "%", Sort: sortKey(r.f(k)), Class: "num"}
+				case "actual_ytd":
+					// the change against last year's same span, beside the target it is held to
+					return s.changeWithCounts(r, "actual_change_pct", "actual_ytd", "prior_ytd")
+				default:
+					return s.changeWithCounts(r, "projected_change_pct", "projected", "prior_total")
 				}
-				return s.numCell(r, k, 0)
 			}
 			c := s.rateCell(r, k, "")
 			if k == "target" {
+				c.Class = "num"
 				c.Text = r.str("op") + " " + c.Text
 			}
 			return c
 		}
-		t.Rows = append(t.Rows, []cell{s.unitCell(from, r.str("unit_id")), textCell(s.c.V(m)), val("target"), val("actual_ytd"), val("projected"), st, s.pctCell(r, "backtest_error_pct", true)})
+		t.Rows = append(t.Rows, []cell{s.unitCell(from, r.str("unit_id")), textCell(s.c.V(m)), val("target"), val("actual_ytd"), val("projected"), st, s.errorCell(r, "backtest_error_pct", false)})
 	}
 	return t
 }

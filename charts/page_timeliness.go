@@ -1,7 +1,7 @@
 package charts
 
 func (s *site) timelinessPage() (*page, error) {
-	d, err := s.loadInto(s.loadMonthAll("timeliness", "acceptance"), s.loadYear("timeliness", "acceptance"), s.loadOpenLists, s.loadCohort("ALL"))
+	d, err := s.loadInto(s.loadMonthAll("timeliness", "acceptance"), s.loadGoals, s.loadYear("timeliness", "acceptance"), s.loadOpenLists, s.loadCohort("ALL"))
 	if err != nil {
 		return nil, err
 	}

@@ -34,7 +34,7 @@ func (s *site) trendsPage() (*page, error) {
 			cells[i] = monthSeries(months, d.volMonth[id][false], "petitions")
 		}
 		h := 90 + 18*len(ids)
-		b, err := newChartBlock("tr-heatmap", "", h, heatmapChart(months, labels, cells, s.c.T("col.petitions"), h), links)
+		b, err := newChartBlock("tr-heatmap", "", h, heatmapChart(months, labels, cells, s.c.T("col.petitions"), h), links, s.markPartial(), axisNames(s.c.T("ax.month"), s.c.T("ax.petitions")))
 		if err != nil {
 			return nil, err
 		}
@@ -77,8 +77,8 @@ func (s *site) trendsPage() (*page, error) {
 			if side.name == "decliners" {
 				color = "#2f855a"
 			}
-			h := 50 + 26*len(side.ids)
-			b, err := newChartBlock("tr-"+side.name, "", h, hbarChart(labels, []seriesDef{{Name: "Z", Values: z, Color: color}}, h, false), links)
+			h := 70 + 26*len(side.ids)
+			b, err := newChartBlock("tr-"+side.name, "", h, hbarChart(labels, []seriesDef{{Name: "Z", Values: z, Color: color}}, h, false), links, axisNames("", s.c.T("ax.z")))
 			if err != nil {
 				return nil, err
 			}
@@ -108,7 +108,7 @@ func (s *site) trendTable(from string, d *data, ids []string, name string) *tabl
 			slope = ptr(*r.f("sens_slope") * 12)
 		}
 		t.Rows = append(t.Rows, []cell{s.unitCell(from, id), textCell(s.c.V2(r.str("label"))), s.numCell(r, "mk_z", 2),
-			{Text: signedPtr(slope, 1), Sort: sortKey(slope), Class: "num"}, s.countCell(r, "ttm"), s.countCell(r, "prev_ttm"), s.pctCell(r, "ttm_change_pct", true)})
+			{Text: signedPtr(slope, 1), Sort: sortKey(slope), Class: "num"}, s.countCell(r, "ttm"), s.countCell(r, "prev_ttm"), s.pctCellOnBase(r, "ttm_change_pct", "prev_ttm", true)})
 	}
 	return t
 }

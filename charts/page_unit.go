@@ -3,6 +3,8 @@ package charts
 import (
 	"sort"
 	"strings"
+
+	"github.com/xinfang/xinfang/spec"
 )
 
 // unitPages builds one page per known unit: its own trend, its indicators against
@@ -34,25 +36,25 @@ func (s *site) unitPage(d *data, u *unitInfo, ap row) (*page, error) {
 	info := &section{Title: s.c.T("u.info")}
 	if u.Parent != "" {
 		c := s.unitCell(p.Path, u.Parent)
-		info.Links = append(info.Links, link{Href: c.Href, Label: s.c.T("u.parent") + "：" + c.Text})
+		info.Links = append(info.Links, link{Href: c.Href, Label: s.c.T("u.parent") + s.c.T("colon") + c.Text})
 	}
 	for _, ch := range u.Children {
 		c := s.unitCell(p.Path, ch)
-		info.Links = append(info.Links, link{Href: c.Href, Label: s.c.T("u.children") + "：" + c.Text})
+		info.Links = append(info.Links, link{Href: c.Href, Label: s.c.T("u.children") + s.c.T("colon") + c.Text})
 	}
 	cur := d.volCur[u.ID]
 	for _, k := range []struct{ per, label string }{{s.month, "ov.month"}, {s.quarter, "ov.quarter"}, {s.year, "ov.year"}} {
 		r, ok := cur[k.per]
-		info.Cards = append(info.Cards, s.kpiCard(s.c.T(k.label)+" "+k.per+"（"+s.c.T("own")+"）", r, ok))
+		info.Cards = append(info.Cards, s.kpiCard(s.c.T(k.label)+" "+k.per+s.paren(s.c.T("own")), r, ok))
 	}
 	tr, ok := d.trend[u.ID]
-	info.Cards = append(info.Cards, s.trendCard(s.c.T("ov.trend")+"（"+s.c.T("own")+"）", tr, ok))
+	info.Cards = append(info.Cards, s.trendCard(s.c.T("ov.trend")+s.paren(s.c.T("own")), tr, ok))
 	if len(u.Children) > 0 {
 		tri, ok := d.trendIncl[u.ID]
-		info.Cards = append(info.Cards, s.trendCard(s.c.T("ov.trend")+"（"+s.c.T("incl")+"）", tri, ok))
+		info.Cards = append(info.Cards, s.trendCard(s.c.T("ov.trend")+s.paren(s.c.T("incl")), tri, ok))
 	}
 	if vs := d.vetoByUnit[u.ID]; len(vs) > 0 {
-		info.Tables = append(info.Tables, s.vetoTable(p.Path, vs, "veto_"+u.ID))
+		info.Tables = append(info.Tables, s.vetoTable(p.Path, d, vs, "veto_"+u.ID, false))
 		info.Tables[0].Title = s.c.T("u.veto")
 	}
 	p.Sections = append(p.Sections, info)
@@ -68,7 +70,7 @@ func (s *site) unitPage(d *data, u *unitInfo, ap row) (*page, error) {
 		if tl := s.targetLine(d, u.ID, d.months, false); tl != nil {
 			series = append(series, seriesDef{Name: s.c.T("ov.target"), Values: tl, Dashed: true, Color: "#2f855a"})
 		}
-		b, err := newChartBlock("u-trend", "", 300, lineChart(d.months, series, 300, false), nil)
+		b, err := newChartBlock("u-trend", "", 300, lineChart(d.months, series, 300, false), nil, s.markPartial(), axisNames(s.c.T("ax.month"), s.c.T("ax.petitions")))
 		if err != nil {
 			return nil, err
 		}
@@ -82,7 +84,7 @@ func (s *site) unitPage(d *data, u *unitInfo, ap row) (*page, error) {
 	ind := &section{Title: s.sprintf("u.indicators", s.apPeriod)}
 	if ap != nil {
 		ind.Cards = append(ind.Cards, card{Label: s.c.T("col.score"), Value: fmtFloat(ap.f("score"), 1),
-			Sub: s.c.T("col.grade") + " " + ap.str("grade") + " · " + s.c.T("col.final_grade") + " " + ap.str("final_grade") + " · " + s.c.T("col.rank") + " " + orDash(ap.str("rank")) + "/" + ap.str("peer_size")})
+			Sub: s.c.T("col.grade") + " " + s.gradeLabel(ap.str("grade")) + " · " + s.c.T("col.final_grade") + " " + s.gradeLabel(ap.str("final_grade")) + " · " + s.c.T("col.rank") + " " + orDash(ap.str("rank")) + "/" + ap.str("peer_size")})
 		t := &table{CSVName: "indicators_" + u.ID, Empty: s.c.T("empty"), Note: s.c.T("ap.grid_note"),
 			Cols: s.cols("indicator", "value", "denominator", "p50", "target", "points", "weight")}
 		t.Cols[3].Label = s.c.T("u.peer_median")
@@ -94,15 +96,29 @@ func (s *site) unitPage(d *data, u *unitInfo, ap row) (*page, error) {
 		sort.SliceStable(rows, func(i, j int) bool { return order[rows[i].str("indicator")] < order[rows[j].str("indicator")] })
 		for _, r := range rows {
 			in := r.str("indicator")
+			// every indicator value, median and target is in percent (a rate × 100, or
+			// the change yoy_pct, signed)
+			reg, _ := spec.MetricByID(in)
+			pct := func(c cell, p *float64, prec int) cell {
+				if finite(p) {
+					if reg.Unit == spec.Percent {
+						c.Text = signedPtr(p, prec) + "%"
+					} else {
+						c.Text = fmtFloat(p, prec) + "%"
+					}
+				}
+				return c
+			}
 			v := cell{Text: "N/A", Class: "num rag-" + rag(r)}
 			if rag(r) != "na" {
-				v.Text, v.Sort = fmtFloat(r.f("value"), 1), sortKey(r.f("value"))
+				v = pct(v, r.f("value"), 1)
+				v.Sort = sortKey(r.f("value"))
 			}
 			med := cell{Text: "-", Class: "num"}
 			if pm, ok := d.peerMedian[ap.str("peer_group")+"|"+in]; ok {
-				med = s.numCell(pm, "p50", 1)
+				med = pct(s.numCell(pm, "p50", 1), pm.f("p50"), 1)
 			}
-			t.Rows = append(t.Rows, []cell{textCell(s.c.T("col." + in)), v, s.countCell(r, "denominator"), med, s.numCell(r, "target", 0), s.numCell(r, "points", 2), s.numCell(r, "weight", 0)})
+			t.Rows = append(t.Rows, []cell{textCell(s.c.T("col." + in)), v, s.countCell(r, "denominator"), med, pct(s.numCell(r, "target", 0), r.f("target"), 0), s.numCell(r, "points", 2), s.numCell(r, "weight", 0)})
 		}
 		ind.Tables = append(ind.Tables, t)
 	} else {

@@ -15,6 +15,9 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
 	"github.com/xinfang/xinfang/config"
 )
 
@@ -46,6 +49,7 @@ type section struct {
 
 type card struct {
 	Label, Value, Sub, Class string
+	Why                      string // why the value is what it is (the trend verdict)
 	Deltas                   []delta
 }
 
@@ -74,6 +78,7 @@ type unitInfo struct {
 	ID, Name, Parent, Level, Sector string
 	File                            string // unit/<safe>-<hash>.html
 	Children                        []string
+	Depth                           int // in the unit tree (0 = a root)
 }
 
 // site is one rendering of the report: the data source, the language and the pages.
@@ -206,6 +211,11 @@ func (s *site) write(dir string) (int, error) {
 	}
 	var buf bytes.Buffer
 	for _, p := range s.pages {
+		for _, sec := range p.Sections {
+			for _, t := range sec.Tables {
+				alignColumns(t)
+			}
+		}
 		var nav []navItem
 		for _, n := range navOrder {
 			nav = append(nav, navItem{Href: rel(p.Path, n.file), Label: s.c.T(n.key), Current: n.key == p.NavKey})
@@ -252,14 +262,54 @@ func (s *site) loadUnits() error {
 			p.Children = append(p.Children, id)
 		}
 	}
-	sort.Slice(s.order, func(i, j int) bool {
-		a, b := s.units[s.order[i]], s.units[s.order[j]]
-		if a.Name != b.Name {
-			return a.Name < b.Name
-		}
-		return a.ID < b.ID
-	})
+	s.order = treeOrder(s.units, s.order)
 	return nil
+}
+
+// treeOrder lists units as their tree, depth first: each unit followed by its
+// subordinates, siblings in pinyin order of their names (code-point order put 东 before
+// 中 before 临), then by id. A unit whose parent is not a known unit is a root. Depth is
+// recorded on each unit for the directory's indentation.
+func treeOrder(units map[string]*unitInfo, ids []string) []string {
+	col := collate.New(language.Chinese)
+	less := func(a, b string) bool {
+		ua, ub := units[a], units[b]
+		if c := col.CompareString(ua.Name, ub.Name); c != 0 {
+			return c < 0
+		}
+		return ua.ID < ub.ID
+	}
+	var roots []string
+	for _, id := range ids {
+		if _, ok := units[units[id].Parent]; !ok || units[id].Parent == id {
+			roots = append(roots, id)
+		}
+	}
+	out := make([]string, 0, len(ids))
+	seen := map[string]bool{}
+	var walk func(level []string, depth int)
+	walk = func(level []string, depth int) {
+		level = append([]string(nil), level...)
+		sort.Slice(level, func(i, j int) bool { return less(level[i], level[j]) })
+		for _, id := range level {
+			if seen[id] { // a cycle in the unit table: list each unit once
+				continue
+			}
+			seen[id] = true
+			units[id].Depth = depth
+			out = append(out, id)
+			walk(units[id].Children, depth+1)
+		}
+	}
+	walk(roots, 0)
+	var rest []string // units only reachable through a cycle
+	for _, id := range ids {
+		if !seen[id] {
+			rest = append(rest, id)
+		}
+	}
+	walk(rest, 0)
+	return out
 }
 
 // period helpers -----------------------------------------------------------

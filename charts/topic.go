@@ -2,6 +2,8 @@ package charts
 
 import (
 	"sort"
+	"strconv"
+	"strings"
 )
 
 // monthlyRateSection is a section holding one monthly rate chart ("no rows" when
@@ -37,11 +39,77 @@ func (s *site) monthlyRateChart(id string, d *data, lines ...[2]string) (chartBl
 		return chartBlock{}, false, nil
 	}
 	var series []seriesDef
-	for _, l := range lines {
-		series = append(series, seriesDef{Name: s.c.T("col." + l[1]), Values: percentSeries(monthSeries(months, d.monthAll[l[0]], l[1]))})
+	marks := []mark{s.markPartial(), axisNames(s.c.T("ax.month"), "%")}
+	for i, l := range lines {
+		series = append(series, seriesDef{Name: s.c.T("col." + l[1]), Values: percentSeries(monthSeries(months, d.monthAll[l[0]], l[1])), Color: rateColors[i%len(rateColors)]})
+		if g := s.goalSegments(d, l[1], months); len(g) > 0 {
+			marks = append(marks, goalMark(i, g, rateColors[i%len(rateColors)]))
+		}
 	}
-	b, err := newChartBlock(id, "", 300, lineChart(months, series, 300, true), nil)
+	b, err := newChartBlock(id, "", 300, lineChart(months, series, 300, true), nil, marks...)
 	return b, err == nil, err
+}
+
+// rateColors are ECharts' first palette colours, set explicitly so that a goal line can
+// wear its series' colour.
+var rateColors = []string{"#5470c6", "#91cc75", "#fac858", "#ee6666", "#73c0de"}
+
+// goalSegment is one year's target of a rate, drawn across that year's months.
+type goalSegment struct {
+	from, to string  // first and last month of the year on the chart
+	value    float64 // in percent
+	label    string  // "目标 ≥ 95%"
+}
+
+// goalSegments are the configured targets (mart.targets, whole system) of metric, one
+// segment per target year that the chart's months reach.
+func (s *site) goalSegments(d *data, metric string, months []string) []goalSegment {
+	var out []goalSegment
+	for _, g := range d.goals {
+		if g.str("metric") != metric || !finite(g.f("target")) {
+			continue
+		}
+		y := g.str("year") + "-"
+		var from, to string
+		for _, m := range months {
+			if strings.HasPrefix(m, y) {
+				if from == "" {
+					from = m
+				}
+				to = m
+			}
+		}
+		if from == "" {
+			continue
+		}
+		v := *g.f("target") * 100
+		out = append(out, goalSegment{from: from, to: to, value: v,
+			label: s.c.T("ov.goal") + " " + opSymbol(g.str("op")) + " " + strconv.FormatFloat(v, 'f', -1, 64) + "%"})
+	}
+	return out
+}
+
+// goalMark draws goal segments as a dashed markLine on series i, labelled with the target.
+func goalMark(i int, segs []goalSegment, color string) mark {
+	return func(opt map[string]any) {
+		series := objs(opt["series"])
+		if i >= len(series) {
+			return
+		}
+		var data []any
+		for _, g := range segs {
+			data = append(data, []any{
+				map[string]any{"name": g.label, "xAxis": g.from, "yAxis": g.value},
+				map[string]any{"xAxis": g.to, "yAxis": g.value},
+			})
+		}
+		series[i]["markLine"] = map[string]any{
+			"silent": true, "symbol": []any{"none", "none"},
+			"lineStyle": map[string]any{"type": "dashed", "width": 2, "color": color},
+			"label":     map[string]any{"show": true, "position": "insideEndTop", "formatter": "{b}"},
+			"data":      data,
+		}
+	}
 }
 
 // unitYearTable is a by-unit table of this year's rows from several marts.
@@ -109,4 +177,15 @@ func (s *site) openListTable(from string, rows []row, daysCol, name string, with
 		t.Rows = append(t.Rows, cells)
 	}
 	return t
+}
+
+// opSymbol shows a comparison as readers write it.
+func opSymbol(op string) string {
+	switch op {
+	case ">=":
+		return "≥"
+	case "<=":
+		return "≤"
+	}
+	return op
 }

@@ -185,6 +185,8 @@ type Appraisal struct {
 	MinN       int         `yaml:"min_n" json:"min_n"`
 	Indicators []Indicator `yaml:"indicators" json:"indicators"`
 	Grades     []GradeBand `yaml:"grades" json:"grades"`
+	// CommendMinGrade is the worst final grade a commendation candidate may have ("" = any).
+	CommendMinGrade string `yaml:"commend_min_grade" json:"commend_min_grade"`
 }
 
 // Indicator is one scored indicator.

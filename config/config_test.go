@@ -121,3 +121,22 @@ func TestBriefKeys(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// appraisal.commend_min_grade defaults to 良好, may be "" (no floor), and must name a grade.
+func TestCommendMinGrade(t *testing.T) {
+	c, err := Parse("c.yaml", []byte("appraisal:\n  min_n: 5\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Appraisal.CommendMinGrade != "良好" {
+		t.Errorf("default commend_min_grade %q, want 良好", c.Appraisal.CommendMinGrade)
+	}
+	if _, err := Parse("c.yaml", []byte("appraisal:\n  commend_min_grade: \"\"\n")); err != nil {
+		t.Errorf("empty floor: %v", err)
+	}
+	_, err = Parse("c.yaml", []byte("appraisal:\n  commend_min_grade: 特优\n"))
+	var es Errors
+	if !errors.As(err, &es) || len(es) != 1 || es[0].Key != "appraisal.commend_min_grade" || es[0].Line != 2 {
+		t.Fatalf("unknown grade: got %v", err)
+	}
+}

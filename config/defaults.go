@@ -52,7 +52,8 @@ func Default() *Config {
 				{ID: "satisfaction_rate", Weight: 10, Target: 90, Direction: "higher", K: 0.5},
 				{ID: "yoy_pct", Weight: 5, Target: 0, Direction: "lower", K: 0.25},
 			},
-			Grades: []GradeBand{{Name: "优秀", Min: 90}, {Name: "良好", Min: 80}, {Name: "合格", Min: 60}, {Name: "不合格", Min: -1e9}},
+			Grades:          []GradeBand{{Name: "优秀", Min: 90}, {Name: "良好", Min: 80}, {Name: "合格", Min: 60}, {Name: "不合格", Min: -1e9}},
+			CommendMinGrade: "良好",
 		},
 		Targets: []Target{
 			{Unit: "*", Metric: "volume_change_pct", Op: "<=", Value: -3},

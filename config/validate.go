@@ -228,6 +228,9 @@ func (c *Config) Validate() error {
 		add(c.errAt("veto.grade_cap", "%q is not one of appraisal.grades", c.Veto.GradeCap))
 	}
 
+	if c.Appraisal.CommendMinGrade != "" && !c.hasGrade(c.Appraisal.CommendMinGrade) {
+		add(c.errAt("appraisal.commend_min_grade", "%q is not one of appraisal.grades", c.Appraisal.CommendMinGrade))
+	}
 	if c.Appraisal.MinN < 0 {
 		add(c.errAt("appraisal.min_n", "must not be negative"))
 	}

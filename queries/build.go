@@ -266,6 +266,7 @@ func SetParams(ctx context.Context, conn *sql.Conn, cfg *config.Config, asOf tim
 		{"timeliness_basis", sqlString(m.TimelinessBasis)},
 		{"min_n", fmt.Sprint(cfg.Appraisal.MinN)},
 		{"grade_cap", sqlString(cfg.Veto.GradeCap)},
+		{"commend_min_grade", sqlString(cfg.Appraisal.CommendMinGrade)},
 	}
 	for _, v := range vars {
 		if _, err := conn.ExecContext(ctx, "SET VARIABLE "+v.name+" = "+v.expr); err != nil {

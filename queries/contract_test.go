@@ -79,6 +79,7 @@ var contracts = map[string]martContract{
 	"cfg_campaign_units":      {key: []string{"campaign_id", "unit_id"}},
 	"campaign_weekly":         {key: []string{"campaign_id", "series", "week_start"}},
 	"alert_series":            {key: []string{"unit_id", "kind", "coalesce(category, '<blank>')", "week_start"}},
+	"veto_handler_units":      {key: []string{"handler_id", "unit_id"}},
 }
 
 // The fixture: P with child C, and X; records at C in January, P in March, X in July

@@ -80,6 +80,29 @@ func TestVolumeMovingAverage(t *testing.T) {
 	f.eqFloat(77.0/12, "SELECT ma12 FROM mart.volume_moving_average WHERE "+key("ALL", true, "2024-01"))
 }
 
+// 117_moving_average.sql, by hand: the same data as of 2024-01-15, so January 2024 is the
+// partial as-of month: it has no average (half a month of data would pull the line down),
+// while 2023-12 keeps its 78/12 = 6.5 over complete months.
+func TestVolumeMovingAverageSkipsPartialMonth(t *testing.T) {
+	f := newFixture(t)
+	f.units(U{ID: "A"})
+	n := 0
+	for m := 1; m <= 12; m++ {
+		for k := 0; k < m; k++ {
+			n++
+			f.add(P{ID: fmt.Sprint(n), Unit: "A", Received: fmt.Sprintf("2023-%02d-%02d", m, k+1)})
+		}
+	}
+	f.add(P{ID: "jan", Unit: "A", Received: "2024-01-02"})
+	f.build("2024-01-15")
+	q := func(period string) string {
+		return "SELECT ma12 FROM mart.volume_moving_average WHERE " + key("A", false, period)
+	}
+	f.eqFloat(6.5, q("2023-12"))
+	f.eqNull(q("2024-01"))
+	f.eqInt(1, "SELECT petitions FROM mart.volume_moving_average WHERE "+key("A", false, "2024-01"))
+}
+
 // 118_appraisal_peer_median.sql, by hand: on_time_rate only, min_n 1, Q1 2024 deadlines.
 // city/bureau: A 1 of 2 on time (50 %), B 2 of 2 (100 %), C 0 of 1 (0 %), E nothing due
 // (not available, left out): median of [0, 50, 100] = 50 over n = 3.
@@ -141,39 +164,74 @@ func TestRecentLists(t *testing.T) {
 }
 
 // 121_commendation.sql, by hand: on_time_rate only (w 100, t 100, k 1), min_n 1, so the
-// score is the on-time percentage of Q1 2024 (received Jan 10, deadline Mar 10).
-// prison/facility: U1 2 of 2 = 100 but a mass incident (veto); U2 and U3 1 of 2 = 50;
-// U4 1 of 4 = 25 -> candidates U2 and U3 (a tie, both listed). bureau/city: U6 0 of 1 = 0,
-// U7 1 of 1 = 100 with a mass incident -> U6, the best eligible score however low.
+// score is the on-time percentage of Q1 2024 (received Jan 10, deadline Mar 10); grades are
+// the defaults (优秀 ≥ 90, 良好 ≥ 80, 合格 ≥ 60) and commend_min_grade is 良好 unless set.
+// prison/facility: U1 2 of 2 = 100 but a mass incident (veto); U2 and U3 4 of 5 = 80 (良好);
+// U4 1 of 4 = 25 -> candidates U2 and U3 (a tie, both listed).
+// bureau/city: U6 0 of 1 = 0, U7 1 of 1 = 100 with a mass incident -> none: the best
+// eligible score, 0, is 不合格.
+// rehab/facility: U9 7 of 10 = 70 (合格), U10 5 of 10 = 50 -> none at 良好; U9 when the
+// floor is 合格.
+// bureau/county: U8 1 of 1 = 100 (优秀) but alone in its group -> never a candidate.
 func TestCommendationCandidates(t *testing.T) {
-	f := newFixture(t)
-	f.cfg.Appraisal.Indicators = []config.Indicator{{ID: "on_time_rate", Weight: 100, Target: 100, Direction: "higher", K: 1}}
-	f.cfg.Appraisal.MinN = 1
-	pf := func(id string) U { return U{ID: id, Sector: "prison", Level: "facility"} }
-	f.units(pf("U1"), pf("U2"), pf("U3"), pf("U4"), U{ID: "U6"}, U{ID: "U7"})
-	n := 0
-	add := func(unit string, closed, open int, mass bool) {
-		for i := 0; i < closed+open; i++ {
-			n++
-			p := P{ID: fmt.Sprintf("x%d", n), Unit: unit, Received: "2024-01-10"}
-			if i < closed {
-				p.Closed = "2024-03-01"
+	build := func(floor string) *fixture {
+		f := newFixture(t)
+		f.cfg.Appraisal.Indicators = []config.Indicator{{ID: "on_time_rate", Weight: 100, Target: 100, Direction: "higher", K: 1}}
+		f.cfg.Appraisal.MinN = 1
+		f.cfg.Appraisal.CommendMinGrade = floor
+		pf := func(id string) U { return U{ID: id, Sector: "prison", Level: "facility"} }
+		rf := func(id string) U { return U{ID: id, Sector: "rehab", Level: "facility"} }
+		f.units(pf("U1"), pf("U2"), pf("U3"), pf("U4"), U{ID: "U6"}, U{ID: "U7"}, U{ID: "U8", Level: "county"}, rf("U9"), rf("U10"))
+		n := 0
+		add := func(unit string, closed, open int, mass bool) {
+			for i := 0; i < closed+open; i++ {
+				n++
+				p := P{ID: fmt.Sprintf("x%d", n), Unit: unit, Received: "2024-01-10"}
+				if i < closed {
+					p.Closed = "2024-03-01"
+				}
+				if mass && i == 0 {
+					p.Mass = "true"
+				}
+				f.add(p)
 			}
-			if mass && i == 0 {
-				p.Mass = "true"
-			}
-			f.add(p)
 		}
+		add("U1", 2, 0, true)
+		add("U2", 4, 1, false)
+		add("U3", 4, 1, false)
+		add("U4", 1, 3, false)
+		add("U6", 0, 1, false)
+		add("U7", 1, 0, true)
+		add("U8", 1, 0, false)
+		add("U9", 7, 3, false)
+		add("U10", 5, 5, false)
+		f.build("2024-06-30")
+		return f
 	}
-	add("U1", 2, 0, true)
-	add("U2", 1, 1, false)
-	add("U3", 1, 1, false)
-	add("U4", 1, 3, false)
-	add("U6", 0, 1, false)
-	add("U7", 1, 0, true)
+	const list = `SELECT coalesce(string_agg(peer_group || ':' || unit_id, ',' ORDER BY peer_group, unit_id), '')
+		 FROM mart.commendation_candidates WHERE period_type = 'quarter' AND period = '2024-Q1'`
+	f := build("良好")
+	f.eqStr("prison/facility:U2,prison/facility:U3", list)
+	f.eqFloat(80, `SELECT score FROM mart.commendation_candidates WHERE period = '2024-Q1' AND unit_id = 'U2'`)
+	f.eqFloat(100, `SELECT score FROM mart.appraisal WHERE period = '2024-Q1' AND unit_id = 'U8'`)
+	f.eqStr("合格", `SELECT final_grade FROM mart.appraisal WHERE period = '2024-Q1' AND unit_id = 'U9'`)
+	f = build("合格")
+	f.eqStr("prison/facility:U2,prison/facility:U3,rehab/facility:U9", list)
+}
+
+// 122_veto_handler_units.sql, by hand: handler h has 2 records at A and 1 at B (latest
+// 2024-03-01), k 1 at A; a record without a handler counts for nobody.
+func TestVetoHandlerUnits(t *testing.T) {
+	f := newFixture(t)
+	f.units(U{ID: "A"}, U{ID: "B"})
+	f.add(
+		P{ID: "1", Unit: "A", Received: "2024-01-05", Handler: "h"},
+		P{ID: "2", Unit: "A", Received: "2024-02-05", Handler: "h"},
+		P{ID: "3", Unit: "B", Received: "2024-03-01", Handler: "h"},
+		P{ID: "4", Unit: "A", Received: "2024-03-02", Handler: "k"},
+		P{ID: "5", Unit: "B", Received: "2024-03-03"},
+	)
 	f.build("2024-06-30")
-	f.eqStr("bureau/city:U6,prison/facility:U2,prison/facility:U3",
-		`SELECT string_agg(peer_group || ':' || unit_id, ',' ORDER BY peer_group, unit_id)
-		 FROM mart.commendation_candidates WHERE period_type = 'quarter' AND period = '2024-Q1'`)
-	f.eqFloat(50, `SELECT score FROM mart.commendation_candidates WHERE period = '2024-Q1' AND unit_id = 'U2'`)
+	f.eqStr("h:A:2,h:B:1,k:A:1", `SELECT string_agg(handler_id || ':' || unit_id || ':' || records, ',' ORDER BY handler_id, unit_id) FROM mart.veto_handler_units`)
+	f.eqStr("2024-03-01", `SELECT last_received::VARCHAR FROM mart.veto_handler_units WHERE handler_id = 'h' AND unit_id = 'B'`)
 }
