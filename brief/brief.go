@@ -466,8 +466,12 @@ func (b *builder) commendSection() {
 		b.d.text(l.s("本季度无符合条件的评先候选单位。", "No unit qualifies this quarter."))
 		return
 	}
-	b.d.text(l.s(fmt.Sprintf("按本季度考核得分，各同类单位中得分最高且未触发一票否决的单位（得分并列的均列入）共%d个，建议作为评先评优候选：", len(b.f.commend)),
-		fmt.Sprintf("The highest-scoring unit of each peer group that no veto touches (ties all listed), %d in all, are proposed for commendation:", len(b.f.commend))))
+	floorZH, floorEN := "", ""
+	if g := b.cfg.Appraisal.CommendMinGrade; g != "" {
+		floorZH, floorEN = "、等次不低于“"+g+"”", fmt.Sprintf(", graded at least %q", g)
+	}
+	b.d.text(l.s(fmt.Sprintf("按本季度考核得分，各同类单位（2个以上）中得分最高%s且未触发一票否决的单位（得分并列的均列入）共%d个，建议作为评先评优候选：", floorZH, len(b.f.commend)),
+		fmt.Sprintf("The highest-scoring unit of each peer group of two or more%s and untouched by a veto (ties all listed), %d in all, are proposed for commendation:", floorEN, len(b.f.commend))))
 	var rows [][]string
 	for _, a := range b.f.commend {
 		rank := "—"

@@ -276,10 +276,10 @@ func (f *facts) loadAppraisal(ctx context.Context, db *sql.DB) error {
 	if err := f.scanAp(rows, &f.ranking); err != nil {
 		return fmt.Errorf("brief: read mart.appraisal: %w", err)
 	}
-	rows, err = db.QueryContext(ctx, `WITH e AS (`+apSelect+where+` AND a.score IS NOT NULL AND isfinite(a.score)
-			AND coalesce(a.eligible_for_awards, true) AND NOT coalesce(a.veto, false))
-		SELECT * FROM e WHERE score = (SELECT max(score) FROM e e2 WHERE e2.peer_group = e.peer_group)
-		ORDER BY peer_group, name, unit_id`, f.quarter)
+	// The rule (best of each peer group of ≥ 2, untouched by a veto, at least
+	// appraisal.commend_min_grade) lives in 121_commendation.sql, as on the review page.
+	rows, err = db.QueryContext(ctx, `SELECT a.unit_id, coalesce(u.name, a.unit_id) AS name, a.peer_group, a.score, a.grade, a.final_grade, a.veto, a.rank, a.peer_size
+		FROM mart.commendation_candidates a LEFT JOIN mart.units_known u USING (unit_id)`+where+` ORDER BY a.peer_group, name, a.unit_id`, f.quarter)
 	if err != nil {
 		return fmt.Errorf("brief: commendation candidates: %w", err)
 	}

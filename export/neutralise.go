@@ -17,5 +17,8 @@ func Neutralise(s string) string {
 	if _, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err == nil && s[0] != '\t' && s[0] != '\r' {
 		return s
 	}
+	if s == "-" || s == "+" {
+		return s // a lone sign (the report's "no value" dash) cannot start a formula
+	}
 	return "'" + s
 }

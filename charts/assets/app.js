@@ -72,7 +72,7 @@
   function csvField(s) {
     // A leading = + - @ (not a plain number), tab or CR would be a formula in a
     // spreadsheet: quote it as text (the rule of export.Neutralise in Go).
-    if (/^[\t\r]/.test(s) || (/^[=+\-@]/.test(s) && isNaN(Number(s)))) s = "'" + s;
+    if (/^[\t\r]/.test(s) || (/^[=+\-@]/.test(s) && isNaN(Number(s)) && s !== "-" && s !== "+")) s = "'" + s;
     if (/[",\n\r]/.test(s)) s = '"' + s.replace(/"/g, '""') + '"';
     return s;
   }
