@@ -28,7 +28,7 @@ func dataValues(t *testing.T) []string {
 	t.Helper()
 	var out []string
 	for _, q := range []string{`SELECT name FROM units`, `SELECT unit_id FROM units`, `SELECT unit_id FROM mart.unknown_units`,
-		`SELECT DISTINCT category FROM mart.volume_by_category WHERE category IS NOT NULL`, `SELECT DISTINCT source FROM mart.records`} {
+		`SELECT DISTINCT category FROM mart.volume_by_category WHERE category IS NOT NULL`, `SELECT DISTINCT source FROM mart.records`, `SELECT name FROM mart.cfg_campaigns`} {
 		rows, err := testDB.Query(q)
 		if err != nil {
 			t.Fatalf("%s: %v", q, err)

@@ -228,7 +228,12 @@ func (c *Config) Validate() error {
 		add(c.errAt("veto.grade_cap", "%q is not one of appraisal.grades", c.Veto.GradeCap))
 	}
 
-	if c.Appraisal.CommendMinGrade != "" && !c.hasGrade(c.Appraisal.CommendMinGrade) {
+	gradesNamed := len(c.Appraisal.Grades) > 0
+	for _, g := range c.Appraisal.Grades {
+		gradesNamed = gradesNamed && g.Name != ""
+	}
+	// Checked against well-formed grades only: a broken grade list is its own error.
+	if c.Appraisal.CommendMinGrade != "" && gradesNamed && !c.hasGrade(c.Appraisal.CommendMinGrade) {
 		add(c.errAt("appraisal.commend_min_grade", "%q is not one of appraisal.grades", c.Appraisal.CommendMinGrade))
 	}
 	if c.Appraisal.MinN < 0 {
