@@ -3,6 +3,8 @@ package pipeline
 import (
 	"context"
 	"database/sql"
+	"slices"
+	"sort"
 
 	"github.com/xinfang/xinfang/config"
 )
@@ -13,4 +15,18 @@ func init() {
 			// Only the mapped keys are kept: a JSON line may carry many more.
 			return openJSONL(path, mappedColumns(src))
 		}})
+}
+
+// mappedColumns lists the source columns a mapping reads.
+func mappedColumns(src *config.Source) []string {
+	var out []string
+	for _, fm := range src.Mapping.Fields {
+		if fm.Column != "" {
+			out = append(out, fm.Column)
+		}
+		out = append(out, fm.Columns...)
+	}
+	out = append(out, exprSourceColumns(src)...)
+	sort.Strings(out)
+	return slices.Compact(out)
 }
