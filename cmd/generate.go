@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/xinfang/xinfang/pipeline/synthetic"
+	"github.com/xinfang/xinfang/spec"
 )
 
 type generateOptions struct {
@@ -45,7 +46,7 @@ func runGenerate(cmd *cobra.Command, g *globalOptions, opts generateOptions) err
 	}
 	// Flags not given fall back to the config's first synthetic source.
 	for _, src := range cfg.Sources {
-		if src.Kind != "synthetic" {
+		if !spec.IsGenerated(src.Kind) {
 			continue
 		}
 		fl := cmd.Flags()

@@ -14,6 +14,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/xinfang/xinfang/spec"
 )
 
 // Campaign is one drive (SPEC §9), e.g. the three-month joint-reception drive 联合接访.
@@ -114,7 +116,7 @@ func (c *Config) EffectiveCampaigns() []Campaign {
 		return c.Campaigns
 	}
 	for _, s := range c.Sources {
-		if s.Kind != "synthetic" {
+		if !spec.IsGenerated(s.Kind) {
 			return c.Campaigns
 		}
 	}

@@ -81,7 +81,7 @@ type UnitRoot struct {
 // Source is one configured system that yields petition records.
 type Source struct {
 	Name string `yaml:"name" json:"name"`
-	// Kind: synthetic, csv, tsv, xlsx, jsonl, parquet, postgres.
+	// Kind: one of spec.SourceKinds (synthetic, csv, tsv, xlsx, jsonl, parquet, postgres).
 	Kind string `yaml:"kind" json:"kind"`
 	// Path is a file, a folder (all files of the kind in it) or a glob.
 	Path      string `yaml:"path" json:"path,omitempty"`

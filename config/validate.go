@@ -12,7 +12,7 @@ import (
 )
 
 var (
-	sourceKinds   = []string{"synthetic", "csv", "tsv", "xlsx", "jsonl", "parquet", "postgres"}
+	sourceKinds   = spec.SourceKindNames()
 	encodings     = []string{"", "auto", "utf-8", "utf8", "gb18030", "gbk"}
 	vetoMetrics   = spec.VetoMetrics()
 	ops           = []string{">=", ">", "<=", "<", "="}
@@ -63,7 +63,8 @@ func (c *Config) Validate() error {
 			add(c.errAt(k+".name", "duplicate source name %q", s.Name))
 		}
 		names[s.Name] = true
-		if !oneOf(s.Kind, sourceKinds) {
+		sk, known := spec.LookupSourceKind(s.Kind)
+		if !known {
 			add(c.errAt(k+".kind", "want one of %s, got %q", strings.Join(sourceKinds, ", "), s.Kind))
 		}
 		if !oneOf(strings.ToLower(s.Encoding), encodings) {
@@ -75,13 +76,13 @@ func (c *Config) Validate() error {
 			}
 		}
 		if d := s.Delimiter; d != "" {
-			if s.Kind != "csv" && s.Kind != "tsv" {
+			if !sk.Delimiter {
 				add(c.errAt(k+".delimiter", "applies to csv and tsv sources only"))
 			} else if d != `\t` && (utf8.RuneCountInString(d) != 1 || d == "\"" || d == "\n" || d == "\r") {
 				add(c.errAt(k+".delimiter", "want one character (or \\t for tab), got %q", d))
 			}
 		}
-		if s.Sheet != "" && s.Kind != "xlsx" {
+		if s.Sheet != "" && !sk.Sheet {
 			add(c.errAt(k+".sheet", "applies to xlsx sources only"))
 		}
 		if s.HeaderRow < 0 {
@@ -90,25 +91,26 @@ func (c *Config) Validate() error {
 		if s.BatchSize < 0 {
 			add(c.errAt(k+".batch_size", "must not be negative"))
 		}
-		switch s.Kind {
-		case "synthetic":
+		// An unknown kind is checked as a file kind (sk is zero: FromFiles), as before.
+		switch {
+		case s.Kind == "":
+		case sk.Input == spec.FromGenerator:
 			if s.Synthetic.Records < 0 {
 				add(c.errAt(k+".synthetic.records", "must not be negative"))
 			}
-		case "postgres":
+		case sk.Input == spec.FromDatabase:
 			if s.DSN == "" {
-				add(c.errAt(k+".dsn", "a postgres source needs a dsn"))
+				add(c.errAt(k+".dsn", "a %s source needs a dsn", s.Kind))
 			}
 			if s.Table == "" && s.Query == "" {
-				add(c.errAt(k+".table", "a postgres source needs a table or a query"))
+				add(c.errAt(k+".table", "a %s source needs a table or a query", s.Kind))
 			}
-		case "":
 		default:
 			if s.Path == "" {
 				add(c.errAt(k+".path", "a %s source needs a path (file, folder or glob)", s.Kind))
 			}
 		}
-		if s.Kind != "synthetic" && s.Kind != "" {
+		if s.Kind != "" && sk.Input != spec.FromGenerator {
 			for _, req := range spec.RequiredFields() {
 				fm, ok := s.Mapping.Fields[req]
 				if !ok || (fm.Column == "" && len(fm.Columns) == 0 && fm.Const == "" && fm.Expr == "") {

@@ -165,14 +165,13 @@ const maxHeaderFiles = 50
 
 // checkFiles reads each file's header (and samples the first file's rows).
 func checkFiles(ctx context.Context, cfg *config.Config, src *config.Source, k string, sample int) (config.Errors, []string) {
-	switch src.Kind {
-	case "csv", "tsv", "xlsx", "jsonl", "parquet":
-	default:
+	fk, ok := lookupFileKind(src.Kind)
+	if !ok {
 		return nil, nil // synthetic needs no mapping; a database is not contacted here
 	}
 	var errs config.Errors
 	var warns []string
-	files, err := resolveFiles(src)
+	files, err := resolveFiles(src, fk.exts)
 	if err != nil {
 		return nil, []string{cfg.ErrorAt(k+".path", "%v; columns not checked", err).Error()}
 	}
@@ -185,7 +184,7 @@ func checkFiles(ctx context.Context, cfg *config.Config, src *config.Source, k s
 			warns = append(warns, cfg.ErrorAt(k+".path", "%d files; only the first %d headers checked", len(files), maxHeaderFiles).Error())
 			break
 		}
-		rr, err := openFile(ctx, db, src, src.Kind, f)
+		rr, err := fk.open(ctx, db, src, f)
 		if err != nil {
 			errs = append(errs, cfg.ErrorAt(k+".path", "%s: %v", f, err))
 			continue
@@ -211,7 +210,8 @@ func checkFiles(ctx context.Context, cfg *config.Config, src *config.Source, k s
 
 // compileFor builds what a batch would build from a header.
 func compileFor(ctx context.Context, cfg *config.Config, src *config.Source, header []string) (*mapper, *exprEval, error) {
-	m, err := newMapper(src, header, cfg.Location(), src.Kind == "xlsx")
+	fk, _ := lookupFileKind(src.Kind)
+	m, err := newMapper(src, header, cfg.Location(), fk != nil && fk.rawCells)
 	if err != nil {
 		return nil, nil, err
 	}

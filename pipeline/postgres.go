@@ -114,7 +114,7 @@ func (in *ingester) ingestPostgres(ctx context.Context, src *config.Source, res 
 		first = false
 		pr.n = 0
 		startRow := pr.row
-		b, err := in.runBatch(ctx, src, "postgres", label, "", func(context.Context) (rowReader, error) { return nopCloser{pr}, nil },
+		b, err := in.runBatch(ctx, src, false, label, "", func(context.Context) (rowReader, error) { return nopCloser{pr}, nil },
 			func(ctx context.Context, l *loader, ss *sourceState) error {
 				if pr.err != nil {
 					return pr.err
@@ -218,6 +218,7 @@ func (p *pgReader) Next() ([]string, int64, error) {
 	return out, p.row, nil
 }
 
+func (*pgReader) ProgressInBytes() bool      { return false }
 func (p *pgReader) Progress() (int64, int64) { return p.row, 0 }
 
 // pgText renders a PostgreSQL value as text the mapping parses: naive timestamps

@@ -30,6 +30,8 @@ type rowReader interface {
 	Next() ([]string, int64, error)
 	// Progress reports work done and total (bytes or rows; total 0 = unknown).
 	Progress() (done, total int64)
+	// ProgressInBytes says Progress counts bytes (a text file) rather than rows.
+	ProgressInBytes() bool
 	Close() error
 }
 
@@ -296,6 +298,7 @@ func (d *delimReader) Next() ([]string, int64, error) {
 	}
 }
 
+func (*delimReader) ProgressInBytes() bool      { return true }
 func (d *delimReader) Progress() (int64, int64) { return d.cnt.n, d.total }
 func (d *delimReader) Close() error             { return d.f.Close() }
 
@@ -395,6 +398,7 @@ func (x *xlsxReader) Next() ([]string, int64, error) {
 	return nil, 0, io.EOF
 }
 
+func (*xlsxReader) ProgressInBytes() bool      { return false }
 func (x *xlsxReader) Progress() (int64, int64) { return x.row, x.total }
 func (x *xlsxReader) Close() error {
 	x.rows.Close()
@@ -516,6 +520,7 @@ func jsonText(v any) string {
 	}
 }
 
+func (*jsonlReader) ProgressInBytes() bool      { return true }
 func (j *jsonlReader) Progress() (int64, int64) { return j.cnt.n, j.total }
 func (j *jsonlReader) Close() error             { return j.f.Close() }
 
@@ -572,5 +577,6 @@ func (p *parquetReader) Next() ([]string, int64, error) {
 	return out, p.row, nil
 }
 
+func (*parquetReader) ProgressInBytes() bool      { return false }
 func (p *parquetReader) Progress() (int64, int64) { return p.row, p.total }
 func (p *parquetReader) Close() error             { return p.rows.Close() }
