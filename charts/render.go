@@ -17,6 +17,10 @@ import (
 type Options struct {
 	AsOf   time.Time
 	OutDir string // default cfg.ReportsDir
+	// Keep names top-level folders of the published site that are not the site's own
+	// (the audiences' sites, reports_dir/<id>/): carried into the new site like the
+	// archive, so that re-publishing the whole system's site keeps them.
+	Keep []string
 }
 
 // Result says what was rendered.
@@ -39,7 +43,7 @@ func Render(ctx context.Context, db *sql.DB, cfg *config.Config, opt Options) (*
 		opt.AsOf = cfg.AsOfDate()
 	}
 	res := &Result{Dir: opt.OutDir, Index: filepath.Join(opt.OutDir, "index.html")}
-	n, err := publish(opt.OutDir, func(dir string) (int, error) {
+	n, err := publish(opt.OutDir, opt.Keep, func(dir string) (int, error) {
 		return renderSite(ctx, db, cfg, opt.AsOf, "", dir, opt.OutDir)
 	})
 	if err != nil {

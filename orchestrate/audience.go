@@ -7,6 +7,7 @@ import (
 	_ "embed"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/duckdb/duckdb-go/v2"
 
+	"github.com/xinfang/xinfang/archive"
 	"github.com/xinfang/xinfang/charts"
 	"github.com/xinfang/xinfang/config"
 	"github.com/xinfang/xinfang/queries"
@@ -379,4 +381,62 @@ func checkpoint(ctx context.Context, db *store.DB) error {
 		return fmt.Errorf("checkpoint before the audience sites: %w", err)
 	}
 	return nil
+}
+
+// reviewAudiences archives the quarter's review of every audience into
+// <outDir>/<id>/archive/<quarter>/ from the review's own database rdb (marts as of
+// the quarter's end). An audience's archive is never overwritten: one that exists is
+// left as it is. The Parquet snapshot and the 情况通报 stay with the whole system's
+// archive: they are drawn from every unit's marts.
+func reviewAudiences(ctx context.Context, rdb *store.DB, cfg *config.Config, quarter string, end time.Time, outDir string, say func(string, ...any)) ([]string, error) {
+	if len(cfg.Audiences) == 0 {
+		return nil, nil
+	}
+	if err := checkpoint(ctx, rdb); err != nil {
+		return nil, err
+	}
+	var done []string
+	for _, a := range cfg.Audiences {
+		live := audienceDir(outDir, a)
+		if archive.Exists(live, quarter) {
+			say("audience %s: %s exists and is never overwritten", a.ID, archive.Dir(live, quarter))
+			continue
+		}
+		if err := os.MkdirAll(archive.Root(live), 0o755); err != nil {
+			return done, fmt.Errorf("quarterly review of audience %s: %w", a.ID, err)
+		}
+		removeStaleTemps(archive.Root(live), "."+quarter+".tmp-")
+		tmp, err := os.MkdirTemp(archive.Root(live), "."+quarter+".tmp-")
+		if err != nil {
+			return done, fmt.Errorf("quarterly review of audience %s: %w", a.ID, err)
+		}
+		say("rendering audience %s's review", a.ID)
+		err = withAudienceDB(ctx, rdb, cfg, a, end, func(adb *sql.DB, _ int) error {
+			_, err := charts.RenderReview(ctx, adb, audienceConfig(cfg, a), charts.ReviewOptions{Quarter: quarter, Dir: tmp, LiveDir: live})
+			return err
+		})
+		if err == nil {
+			err = os.Chmod(tmp, 0o755)
+		}
+		if err == nil {
+			// A rename refuses a non-empty target: an archive made meanwhile is kept.
+			err = os.Rename(tmp, archive.Dir(live, quarter))
+		}
+		if err != nil {
+			os.RemoveAll(tmp)
+			return done, fmt.Errorf("quarterly review of audience %s: %w", a.ID, err)
+		}
+		done = append(done, a.ID)
+	}
+	return done, nil
+}
+
+// audienceIDs are the audiences' folders inside the whole system's site, which its
+// publication carries over.
+func audienceIDs(cfg *config.Config) []string {
+	var ids []string
+	for _, a := range cfg.Audiences {
+		ids = append(ids, a.ID)
+	}
+	return ids
 }

@@ -46,6 +46,34 @@ func TestAudienceSitesHoldOnlyTheirUnits(t *testing.T) {
 	if len(res.Audiences) != 3 {
 		t.Fatalf("want 3 audience sites, got %+v", res.Audiences)
 	}
+	// The quarterly review archives each audience's quarter in its own site (the
+	// grep below covers the archives too), and never overwrites one.
+	rv, err := orchestrate.Report(ctx, db, cfg, orchestrate.ReportOptions{Quarter: "2026-Q1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rv.Review.Audiences) != 3 || len(rv.Audiences) != 3 {
+		t.Fatalf("want 3 audience archives and sites, got %v, %+v", rv.Review.Audiences, rv.Audiences)
+	}
+	marker := filepath.Join(cfg.ReportsDir, "P01", "archive", "2026-Q1", "marker")
+	if err := os.WriteFile(marker, []byte("kept"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(cfg.ReportsDir, "archive", "2026-Q1")); err != nil {
+		t.Fatal(err)
+	}
+	if rv, err = orchestrate.Report(ctx, db, cfg, orchestrate.ReportOptions{Quarter: "2026-Q1"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(rv.Review.Audiences) != 0 {
+		t.Errorf("existing audience archives were written again: %v", rv.Review.Audiences)
+	}
+	if b, err := os.ReadFile(marker); err != nil || string(b) != "kept" {
+		t.Errorf("an audience's archive was overwritten: %v", err)
+	}
+	if !strings.Contains(readFile(t, filepath.Join(cfg.ReportsDir, "P01", "index.html")), "archive/2026-Q1/") {
+		t.Errorf("the audience's index does not list its archive")
+	}
 	units := map[string]unitRow{}
 	rows, err := db.Query(`SELECT unit_id, name, coalesce(parent_id, '') FROM units`)
 	if err != nil {
@@ -185,4 +213,13 @@ func siteText(t *testing.T, dir string) string {
 		t.Fatalf("%s: only %d files", dir, n)
 	}
 	return b.String()
+}
+
+func readFile(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

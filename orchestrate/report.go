@@ -68,7 +68,7 @@ func Report(ctx context.Context, db *store.DB, cfg *config.Config, opt ReportOpt
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	opt.AsOf = bi.AsOf
-	site, err := charts.Render(ctx, db.DB, cfg, charts.Options{AsOf: opt.AsOf, OutDir: opt.OutDir})
+	site, err := charts.Render(ctx, db.DB, cfg, charts.Options{AsOf: opt.AsOf, OutDir: opt.OutDir, Keep: audienceIDs(cfg)})
 	if err != nil {
 		return nil, err
 	}

@@ -100,7 +100,7 @@ func Run(ctx context.Context, db *store.DB, cfg *config.Config, opt Options) (*R
 		}
 		res.Review, reviewErr = rv, err
 	}
-	rr, err := charts.Render(ctx, db.DB, cfg, charts.Options{AsOf: res.AsOf})
+	rr, err := charts.Render(ctx, db.DB, cfg, charts.Options{AsOf: res.AsOf, Keep: audienceIDs(cfg)})
 	if err != nil {
 		return res, fmt.Errorf("report: %w", err)
 	}
