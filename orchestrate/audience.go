@@ -68,8 +68,9 @@ var skippedTables = map[string]bool{"main.job_runs": true, "main.schema_migratio
 // fails the render by name instead of showing other units' rows.
 type audienceDB struct {
 	*sql.DB
-	units int
-	roots []string
+	connector driver.Connector
+	units     int
+	roots     []string
 }
 
 func openAudienceDB(ctx context.Context, path string, cfg *config.Config, a config.Audience, asOf time.Time) (*audienceDB, error) {
@@ -81,7 +82,7 @@ func openAudienceDB(ctx context.Context, path string, cfg *config.Config, a conf
 	if err != nil {
 		return nil, fmt.Errorf("audience %s: open in-memory database: %w", a.ID, err)
 	}
-	adb := &audienceDB{DB: sql.OpenDB(connector)}
+	adb := &audienceDB{DB: sql.OpenDB(connector), connector: connector}
 	if err := adb.build(ctx, path, cfg, a, asOf); err != nil {
 		adb.Close()
 		return nil, fmt.Errorf("audience %s: %w", a.ID, err)
@@ -161,6 +162,13 @@ func (adb *audienceDB) build(ctx context.Context, path string, cfg *config.Confi
 	if err != nil {
 		return err
 	}
+	periodKind := "period"
+	if len(adb.roots) > 1 {
+		if err := adb.buildTotal(ctx, conn, cfg, asOf, stmts["total_copy"]); err != nil {
+			return err
+		}
+		periodKind = "period_total"
+	}
 	skipRecomputed := map[string]bool{}
 	for _, t := range recomputed {
 		skipRecomputed[t] = true
@@ -182,7 +190,7 @@ func (adb *audienceDB) build(ctx context.Context, path string, cfg *config.Confi
 		case wholeTables[name], strings.HasPrefix(name, "mart.cfg_") && !t.cols["unit_id"]:
 			kind = "whole"
 		case t.cols["unit_id"] && t.cols["rollup"]:
-			kind = "period"
+			kind = periodKind
 		case t.cols["unit_id"]:
 			kind = "unit"
 		default:
@@ -282,7 +290,7 @@ func audienceStatements() (map[string]string, error) {
 		b.WriteString(line + "\n")
 	}
 	flush()
-	for _, k := range []string{"subtree", "period", "unit", "whole", "empty", "units", "units_known", "unit_ancestors", "appraisal", "veto"} {
+	for _, k := range []string{"subtree", "period", "period_total", "total_copy", "unit", "whole", "empty", "units", "units_known", "unit_ancestors", "appraisal", "veto"} {
 		if out[k] == "" {
 			return nil, fmt.Errorf("audience.sql: no statement %q", k)
 		}
@@ -359,9 +367,6 @@ func withAudienceDB(ctx context.Context, db *store.DB, cfg *config.Config, a con
 		return err
 	}
 	defer adb.Close()
-	if len(adb.roots) > 1 {
-		slog.Warn("audience with several root units: its site has no total in place of the whole system", "audience", a.ID, "roots", strings.Join(adb.roots, ","))
-	}
 	return f(adb.DB, adb.units)
 }
 
@@ -440,3 +445,46 @@ func audienceIDs(cfg *config.Config) []string {
 	}
 	return ids
 }
+
+// buildTotal builds, for an audience with several roots, the marts of its records
+// alone in an in-memory catalog tot of the same instance (queries.Build through
+// connections whose default catalog is tot): their 'ALL' rows are the audience's
+// total. The units' own rows still come from the database's marts, so that a unit's
+// figures are the same in every site.
+func (adb *audienceDB) buildTotal(ctx context.Context, conn *sql.Conn, cfg *config.Config, asOf time.Time, copySQL string) error {
+	if _, err := conn.ExecContext(ctx, `ATTACH ':memory:' AS tot`); err != nil {
+		return fmt.Errorf("audience total: %w", err)
+	}
+	tot := sql.OpenDB(useCatalog{inner: adb.connector, catalog: "tot"})
+	defer tot.Close()
+	if err := store.Migrate(ctx, tot); err != nil {
+		return fmt.Errorf("audience total: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, copySQL); err != nil {
+		return fmt.Errorf("audience total: copy its records: %w", err)
+	}
+	if _, err := queries.Build(ctx, tot, cfg, asOf); err != nil {
+		return fmt.Errorf("audience total: %w", err)
+	}
+	return nil
+}
+
+// useCatalog opens connections of inner's instance whose default catalog is catalog.
+type useCatalog struct {
+	inner   driver.Connector
+	catalog string
+}
+
+func (c useCatalog) Connect(ctx context.Context) (driver.Conn, error) {
+	dc, err := c.inner.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := dc.(driver.ExecerContext).ExecContext(ctx, "USE "+quoteIdent(c.catalog), nil); err != nil {
+		dc.Close()
+		return nil, err
+	}
+	return dc, nil
+}
+
+func (c useCatalog) Driver() driver.Driver { return c.inner.Driver() }

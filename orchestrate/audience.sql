@@ -21,12 +21,30 @@ WHERE u.parent_id IS NULL OR u.parent_id NOT IN (SELECT unit_id FROM aud.units);
 -- name: period
 -- A table keyed unit_id, rollup: the subtree's rows, and the audience root's
 -- rollup rows (its subtree, all inside the audience) in place of the whole system's
--- 'ALL' rows. With several roots there is no single row to stand in for ALL.
+-- 'ALL' rows.
 CREATE VIEW {{schema}}.{{table}} AS
 SELECT * FROM src.{{schema}}.{{table}} WHERE unit_id IN (SELECT unit_id FROM aud.units)
 UNION ALL
 SELECT * REPLACE ('ALL' AS unit_id) FROM src.{{schema}}.{{table}}
 WHERE rollup AND unit_id = (SELECT min(unit_id) FROM aud.roots HAVING count(*) = 1);
+
+-- name: period_total
+-- As period, for an audience with several roots: its 'ALL' rows are those of the
+-- marts built by queries.Build in catalog tot over the audience's records alone, so
+-- that the total is the metrics of its records (a rate is not a sum of rates).
+CREATE VIEW {{schema}}.{{table}} AS
+SELECT * FROM src.{{schema}}.{{table}} WHERE unit_id IN (SELECT unit_id FROM aud.units)
+UNION ALL BY NAME
+SELECT * FROM tot.{{schema}}.{{table}} WHERE rollup AND unit_id = 'ALL';
+
+-- name: total_copy
+-- The stored tables the marts read, for an audience with several roots: its records,
+-- its units (the roots without a parent) and every source.
+INSERT INTO tot.main.sources BY NAME SELECT * FROM src.main.sources;
+INSERT INTO tot.main.units BY NAME
+SELECT * REPLACE (CASE WHEN unit_id IN (SELECT unit_id FROM aud.roots) THEN NULL ELSE parent_id END AS parent_id)
+FROM src.main.units WHERE unit_id IN (SELECT unit_id FROM aud.units);
+INSERT INTO tot.main.petitions BY NAME SELECT * FROM src.main.petitions WHERE unit_id IN (SELECT unit_id FROM aud.units);
 
 -- name: unit
 -- A table with a unit_id but no rollup (record lists, unknown units, config targets):
