@@ -339,7 +339,7 @@ func renderAudiences(ctx context.Context, db *store.DB, cfg *config.Config, asOf
 		var units int
 		err := withAudienceDB(ctx, db, cfg, a, asOf, func(adb *sql.DB, n int) error {
 			var err error
-			rr, err = charts.Render(ctx, adb, acfg, charts.Options{AsOf: asOf, OutDir: dir})
+			rr, err = charts.Render(ctx, adb, acfg, charts.Options{AsOf: asOf, OutDir: dir, AllLabel: allLabel(a)})
 			units = n
 			return err
 		})
@@ -417,7 +417,7 @@ func reviewAudiences(ctx context.Context, rdb *store.DB, cfg *config.Config, qua
 		}
 		say("rendering audience %s's review", a.ID)
 		err = withAudienceDB(ctx, rdb, cfg, a, end, func(adb *sql.DB, _ int) error {
-			_, err := charts.RenderReview(ctx, adb, audienceConfig(cfg, a), charts.ReviewOptions{Quarter: quarter, Dir: tmp, LiveDir: live})
+			_, err := charts.RenderReview(ctx, adb, audienceConfig(cfg, a), charts.ReviewOptions{Quarter: quarter, Dir: tmp, LiveDir: live, AllLabel: allLabel(a)})
 			return err
 		})
 		if err == nil {
@@ -488,3 +488,15 @@ func (c useCatalog) Connect(ctx context.Context) (driver.Conn, error) {
 }
 
 func (c useCatalog) Driver() driver.Driver { return c.inner.Driver() }
+
+// allLabel names an audience's whole (its title, else its id) where the whole
+// system's site says 全系统; the "*" audience is the whole system.
+func allLabel(a config.Audience) string {
+	if allUnits(a) {
+		return ""
+	}
+	if a.Title != "" {
+		return a.Title
+	}
+	return a.ID
+}

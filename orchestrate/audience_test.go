@@ -71,6 +71,9 @@ func TestAudienceSitesHoldOnlyTheirUnits(t *testing.T) {
 	if b, err := os.ReadFile(marker); err != nil || string(b) != "kept" {
 		t.Errorf("an audience's archive was overwritten: %v", err)
 	}
+	if ov := readFile(t, filepath.Join(cfg.ReportsDir, "P01", "overview.html")); strings.Contains(ov, "全系统") || !strings.Contains(ov, "江苏") {
+		t.Errorf("the audience's overview should name its title in place of 全系统")
+	}
 	if !strings.Contains(readFile(t, filepath.Join(cfg.ReportsDir, "P01", "index.html")), "archive/2026-Q1/") {
 		t.Errorf("the audience's index does not list its archive")
 	}
