@@ -34,6 +34,15 @@ type AudienceResult struct {
 	Duration time.Duration
 }
 
+// String is the line `xinfang report` prints for the audience's site.
+func (a AudienceResult) String() string {
+	units := "every unit"
+	if a.Units >= 0 {
+		units = fmt.Sprintf("%d units", a.Units)
+	}
+	return fmt.Sprintf("audience %s: %d pages (%s) in %s: %s", a.ID, a.Pages, units, a.Duration.Round(time.Millisecond), filepath.Join(a.Dir, "index.html"))
+}
+
 // recomputed are the marts made from other marts across units (peer medians and
 // quantiles, inspection cut-offs, commendation candidates): in an audience they are
 // built again, by the same SQL files, from the audience's own rows, so that no figure
