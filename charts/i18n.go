@@ -1,6 +1,10 @@
 package charts
 
-import "github.com/xinfang/xinfang/spec"
+import (
+	"strings"
+
+	"github.com/xinfang/xinfang/spec"
+)
 
 // The message catalogue: every label the report shows goes through T. Chinese is
 // the default; cfg.Language "en" switches to English. Unknown keys fall back to
@@ -355,7 +359,11 @@ var messages = withRegistryLabels(map[string][2]string{
 	"v.forensic": {"司法鉴定", "forensic"}, "v.legal_aid": {"法律援助", "legal aid"}, "v.mediation": {"人民调解", "mediation"},
 })
 
-type catalogue struct{ idx int }
+type catalogue struct {
+	idx int
+	// all names the site's whole in place of 全系统 (an audience's site: its root).
+	all string
+}
 
 func newCatalogue(lang string) catalogue {
 	if lang == "en" {
@@ -367,6 +375,9 @@ func newCatalogue(lang string) catalogue {
 // T returns the label for key in the report language.
 func (c catalogue) T(key string) string {
 	if m, ok := messages[key]; ok {
+		if c.all != "" {
+			return strings.ReplaceAll(m[c.idx], messages["all"][c.idx], c.all)
+		}
 		return m[c.idx]
 	}
 	return key

@@ -13,7 +13,7 @@ import (
 // the last good one. Archived quarters are carried over: hard-linked into the new
 // folder before the swap (they never change), and any archive written into the old
 // folder meanwhile is moved across after it.
-func publish(outDir string, build func(dir string) (int, error)) (int, error) {
+func publish(outDir string, keep []string, build func(dir string) (int, error)) (int, error) {
 	abs, err := filepath.Abs(outDir)
 	if err != nil {
 		return 0, fmt.Errorf("report: %w", err)
@@ -40,6 +40,11 @@ func publish(outDir string, build func(dir string) (int, error)) (int, error) {
 	}
 	if err := linkTree(filepath.Join(abs, "archive"), filepath.Join(tmp, "archive")); err != nil {
 		return 0, fmt.Errorf("report: carry archives over: %w", err)
+	}
+	for _, k := range keep {
+		if err := linkAll(filepath.Join(abs, k), filepath.Join(tmp, k)); err != nil {
+			return 0, fmt.Errorf("report: carry %s over: %w", k, err)
+		}
 	}
 	if err := ApplySiteModes(tmp); err != nil {
 		return 0, fmt.Errorf("report: %w", err)
@@ -110,4 +115,33 @@ func linkTree(src, dst string) error {
 		}
 	}
 	return nil
+}
+
+// linkAll recreates the folder src (if it exists) under dst with hard links (copies
+// where links fail), every file included.
+func linkAll(src, dst string) error {
+	if _, err := os.Stat(src); os.IsNotExist(err) {
+		return nil
+	}
+	if _, err := os.Stat(dst); err == nil {
+		return fmt.Errorf("%s is also a folder of the site", filepath.Base(dst))
+	}
+	return filepath.WalkDir(src, func(path string, de os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		r, _ := filepath.Rel(src, path)
+		target := filepath.Join(dst, r)
+		if de.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		if err := os.Link(path, target); err == nil {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
 }

@@ -17,6 +17,12 @@ import (
 type Options struct {
 	AsOf   time.Time
 	OutDir string // default cfg.ReportsDir
+	// Keep names top-level folders of the published site that are not the site's own
+	// (the audiences' sites, reports_dir/<id>/): carried into the new site like the
+	// archive, so that re-publishing the whole system's site keeps them.
+	Keep []string
+	// AllLabel names the site's whole in place of 全系统 (an audience's title).
+	AllLabel string
 }
 
 // Result says what was rendered.
@@ -39,8 +45,8 @@ func Render(ctx context.Context, db *sql.DB, cfg *config.Config, opt Options) (*
 		opt.AsOf = cfg.AsOfDate()
 	}
 	res := &Result{Dir: opt.OutDir, Index: filepath.Join(opt.OutDir, "index.html")}
-	n, err := publish(opt.OutDir, func(dir string) (int, error) {
-		return renderSite(ctx, db, cfg, opt.AsOf, "", dir, opt.OutDir)
+	n, err := publish(opt.OutDir, opt.Keep, func(dir string) (int, error) {
+		return renderSite(ctx, db, cfg, opt.AsOf, "", dir, opt.OutDir, opt.AllLabel)
 	})
 	if err != nil {
 		return nil, err
@@ -55,6 +61,8 @@ type ReviewOptions struct {
 	Quarter string // "2026-Q3"; the review is as of the quarter's last day
 	Dir     string // folder to write into (the caller publishes it into the archive)
 	LiveDir string // the published site, whose archive list the review's index shows
+	// AllLabel names the site's whole in place of 全系统 (an audience's title).
+	AllLabel string
 }
 
 // RenderReview renders the quarterly review from db (whose marts must have been
@@ -66,7 +74,7 @@ func RenderReview(ctx context.Context, db *sql.DB, cfg *config.Config, opt Revie
 	if err != nil {
 		return nil, err
 	}
-	n, err := renderSite(ctx, db, cfg, end, opt.Quarter, opt.Dir, opt.LiveDir)
+	n, err := renderSite(ctx, db, cfg, end, opt.Quarter, opt.Dir, opt.LiveDir, opt.AllLabel)
 	if err != nil {
 		return nil, err
 	}
@@ -76,12 +84,13 @@ func RenderReview(ctx context.Context, db *sql.DB, cfg *config.Config, opt Revie
 // renderSite renders the whole site as of asOf into dir. review names the quarter
 // when this is an archived quarterly review; liveDir is the published site (for the
 // list of archives on the index).
-func renderSite(ctx context.Context, db *sql.DB, cfg *config.Config, asOf time.Time, review, dir, liveDir string) (int, error) {
+func renderSite(ctx context.Context, db *sql.DB, cfg *config.Config, asOf time.Time, review, dir, liveDir, allLabel string) (int, error) {
 	src, err := newSource(ctx, db)
 	if err != nil {
 		return 0, err
 	}
 	s := &site{cfg: cfg, src: src, c: newCatalogue(cfg.Language), asOf: asOf, review: review, files: map[string][]byte{}, now: time.Now(), topN: cfg.Report.TopN}
+	s.c.all = allLabel
 	if s.topN <= 0 {
 		s.topN = 10
 	}

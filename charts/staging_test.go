@@ -51,7 +51,7 @@ func TestStaleStagingRemovedLiveKept(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := publish(site, build); err != nil {
+	if _, err := publish(site, nil, build); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(staging); err != nil {
@@ -77,7 +77,7 @@ func TestStaleStagingRemovedLiveKept(t *testing.T) {
 			t.Fatal("the killed holder's lock was never released")
 		}
 	}
-	if _, err := publish(site, build); err != nil {
+	if _, err := publish(site, nil, build); err != nil {
 		t.Fatal(err)
 	}
 	entries, _ := os.ReadDir(parent)
@@ -98,7 +98,7 @@ func TestSiteModesFollowOriginalUmask(t *testing.T) {
 	um := os.FileMode(store.SiteUmask())
 	parent := t.TempDir()
 	site := filepath.Join(parent, "site")
-	_, err := publish(site, func(dir string) (int, error) {
+	_, err := publish(site, nil, func(dir string) (int, error) {
 		prev := syscall.Umask(0o077) // what store.Open leaves in a writing process
 		defer syscall.Umask(prev)
 		if err := os.MkdirAll(filepath.Join(dir, "unit"), 0o755); err != nil {

@@ -91,6 +91,9 @@ func runReport(cmd *cobra.Command, g *globalOptions, opts reportOptions) error {
 	if s := res.Site; s != nil {
 		fmt.Fprintf(w, "report: %d pages as of %s in %s\nopen %s\n", s.Pages, res.AsOf.Format("2006-01-02"), s.Duration.Round(time.Millisecond), abs(s.Index))
 	}
+	for _, a := range res.Audiences {
+		fmt.Fprintln(w, a)
+	}
 	return nil
 }
 

@@ -65,5 +65,8 @@ func printRunSummary(cmd *cobra.Command, res *orchestrate.Result) {
 		fmt.Fprintf(w, "report: %d pages in %s\n", rr.Pages, rr.Duration.Round(time.Millisecond))
 		fmt.Fprintf(w, "open %s\n", abs(rr.Index))
 	}
+	for _, a := range res.Audiences {
+		fmt.Fprintln(w, a)
+	}
 	fmt.Fprintf(w, "done in %s\n", res.Duration.Round(time.Millisecond))
 }

@@ -38,6 +38,10 @@ type Audience struct {
 
 var audienceID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
+// siteFolders are the report site's own folders: an audience's site is
+// reports_dir/<id>/, inside the whole system's, so its id cannot be one of them.
+var siteFolders = map[string]bool{"archive": true, "assets": true, "unit": true}
+
 // validateServe checks serve, auth and audiences.
 func (c *Config) validateServe() Errors {
 	var errs Errors
@@ -57,6 +61,8 @@ func (c *Config) validateServe() Errors {
 			errs = append(errs, c.errAt(k+".id", "want 1–64 letters, digits, _ or -, got %q", a.ID))
 		} else if seen[a.ID] {
 			errs = append(errs, c.errAt(k+".id", "duplicate audience id %q", a.ID))
+		} else if siteFolders[a.ID] {
+			errs = append(errs, c.errAt(k+".id", "%q is a folder of the report site itself (reports_dir/%s/): choose another id", a.ID, a.ID))
 		}
 		seen[a.ID] = true
 		if len(a.Units) == 0 {

@@ -30,6 +30,8 @@ type ReportResult struct {
 	AsOf   time.Time // the live site's as-of date
 	Site   *charts.Result
 	Review *ReviewResult
+	// Audiences are the audience sites rendered after the whole system's.
+	Audiences []AudienceResult
 	// SiteSkipped says why the live site was not re-rendered after a review.
 	SiteSkipped string
 }
@@ -66,11 +68,14 @@ func Report(ctx context.Context, db *store.DB, cfg *config.Config, opt ReportOpt
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	opt.AsOf = bi.AsOf
-	site, err := charts.Render(ctx, db.DB, cfg, charts.Options{AsOf: opt.AsOf, OutDir: opt.OutDir})
+	site, err := charts.Render(ctx, db.DB, cfg, charts.Options{AsOf: opt.AsOf, OutDir: opt.OutDir, Keep: audienceIDs(cfg)})
 	if err != nil {
 		return nil, err
 	}
 	res.AsOf, res.Site = opt.AsOf, site
+	if res.Audiences, err = renderAudiences(ctx, db, cfg, opt.AsOf, opt.OutDir); err != nil {
+		return res, err
+	}
 	return res, nil
 }
 

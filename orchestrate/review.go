@@ -33,12 +33,14 @@ type ReviewOptions struct {
 
 // ReviewResult says what a review archived.
 type ReviewResult struct {
-	Quarter  string
-	Dir      string // archive/<quarter>
-	Index    string
-	Pages    int
-	Marts    []queries.TableCount // the review's marts, as snapshotted in Dir/marts/
-	Duration time.Duration
+	Quarter string
+	Dir     string // archive/<quarter>
+	Index   string
+	Pages   int
+	Marts   []queries.TableCount // the review's marts, as snapshotted in Dir/marts/
+	// Audiences are the audiences' archives of the quarter written by this review.
+	Audiences []string
+	Duration  time.Duration
 }
 
 // skipTables stay behind when a review copies the stored tables into its own
@@ -126,7 +128,11 @@ func Review(ctx context.Context, db *store.DB, cfg *config.Config, opt ReviewOpt
 	if err := os.Rename(tmp, dir); err != nil {
 		return nil, fmt.Errorf("%w: publish %s: %v", archive.ErrArchived, dir, err)
 	}
-	res := &ReviewResult{Quarter: opt.Quarter, Dir: dir, Index: filepath.Join(dir, "index.html"), Pages: rr.Pages, Marts: built.Tables, Duration: time.Since(start)}
+	res := &ReviewResult{Quarter: opt.Quarter, Dir: dir, Index: filepath.Join(dir, "index.html"), Pages: rr.Pages, Marts: built.Tables}
+	if res.Audiences, err = reviewAudiences(ctx, rdb, cfg, opt.Quarter, end, opt.OutDir, say); err != nil {
+		return res, err
+	}
+	res.Duration = time.Since(start)
 	say("archived %d pages in %s (%s)", rr.Pages, dir, res.Duration.Round(time.Millisecond))
 	slog.Info("quarterly review archived", "quarter", opt.Quarter, "dir", dir, "pages", rr.Pages)
 	return res, nil

@@ -34,12 +34,14 @@ type Options struct {
 
 // Result says what a run did.
 type Result struct {
-	AsOf     time.Time
-	Ingest   *pipeline.IngestResult
-	Compute  *queries.Result
-	Report   *charts.Result
-	Review   *ReviewResult
-	Duration time.Duration
+	AsOf    time.Time
+	Ingest  *pipeline.IngestResult
+	Compute *queries.Result
+	Report  *charts.Result
+	Review  *ReviewResult
+	// Audiences are the audience sites rendered after the whole system's.
+	Audiences []AudienceResult
+	Duration  time.Duration
 }
 
 // RowsIn is the number of source rows read.
@@ -98,11 +100,14 @@ func Run(ctx context.Context, db *store.DB, cfg *config.Config, opt Options) (*R
 		}
 		res.Review, reviewErr = rv, err
 	}
-	rr, err := charts.Render(ctx, db.DB, cfg, charts.Options{AsOf: res.AsOf})
+	rr, err := charts.Render(ctx, db.DB, cfg, charts.Options{AsOf: res.AsOf, Keep: audienceIDs(cfg)})
 	if err != nil {
 		return res, fmt.Errorf("report: %w", err)
 	}
 	res.Report = rr
+	if res.Audiences, err = renderAudiences(ctx, db, cfg, res.AsOf, ""); err != nil {
+		return res, err
+	}
 	res.Duration = time.Since(start)
 	return res, reviewErr
 }

@@ -412,7 +412,7 @@ func ReadHolidayFile(path string) ([]CalendarDay, error) {
 // MartTables lists the mart tables with their row counts (config tables excluded).
 func MartTables(ctx context.Context, db *sql.DB) ([]TableCount, error) {
 	rows, err := db.QueryContext(ctx, `SELECT table_name FROM information_schema.tables
-		WHERE table_schema = 'mart' AND table_name NOT LIKE 'cfg\_%' ESCAPE '\' ORDER BY table_name`)
+		WHERE table_catalog = current_database() AND table_schema = 'mart' AND table_name NOT LIKE 'cfg\_%' ESCAPE '\' ORDER BY table_name`)
 	if err != nil {
 		return nil, fmt.Errorf("list mart tables: %w", err)
 	}

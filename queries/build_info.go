@@ -49,7 +49,7 @@ func writeBuildInfo(ctx context.Context, conn *sql.Conn, cfg *config.Config, asO
 		return err
 	}
 	rows, err := conn.QueryContext(ctx, `SELECT table_name FROM information_schema.tables
-		WHERE table_schema = ? AND table_name NOT LIKE 'cfg\_%' ESCAPE '\' AND table_name <> 'build_info' ORDER BY table_name`, schema)
+		WHERE table_catalog = current_database() AND table_schema = ? AND table_name NOT LIKE 'cfg\_%' ESCAPE '\' AND table_name <> 'build_info' ORDER BY table_name`, schema)
 	if err != nil {
 		return fmt.Errorf("compute: build info: list marts: %w", err)
 	}
@@ -93,7 +93,7 @@ func writeBuildInfo(ctx context.Context, conn *sql.Conn, cfg *config.Config, asO
 // ReadBuildInfo reads mart.build_info; ErrNoBuildInfo when the marts have none.
 func ReadBuildInfo(ctx context.Context, db *sql.DB) (*BuildInfo, error) {
 	var n int
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM information_schema.tables WHERE table_schema = 'mart' AND table_name = 'build_info'`).Scan(&n); err != nil {
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = 'mart' AND table_name = 'build_info'`).Scan(&n); err != nil {
 		return nil, fmt.Errorf("read build info: %w", err)
 	}
 	if n == 0 {
