@@ -59,8 +59,10 @@ var wholeTables = map[string]bool{
 	"mart.calendar": true, "mart.tracked": true, "mart.tracked_row": true,
 }
 
-// emptyTables hold rows that cannot be attributed to a unit: an audience sees none.
-var emptyTables = map[string]bool{"main.rejected": true}
+// emptyTables hold rows that cannot be attributed to a unit, or aggregates that
+// include units outside the audience (a campaign's "other" group and the whole
+// system's weekly series): an audience sees none.
+var emptyTables = map[string]bool{"main.rejected": true, "mart.campaign_groups": true, "mart.campaign_weekly": true}
 
 // specialViews have a statement of their own in audience.sql.
 var specialViews = map[string]string{
