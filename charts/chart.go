@@ -44,7 +44,9 @@ type optioner interface {
 // newChartBlock validates a go-echarts chart and serialises its option safely.
 func newChartBlock(id, title string, height int, c optioner, links map[string]string) (chartBlock, error) {
 	c.Validate()
-	b, err := safeJSON(chartPayload{Option: c.JSON(), Links: links})
+	opt := c.JSON()
+	opt["aria"] = map[string]any{"enabled": true} // ECharts describes each chart for screen readers
+	b, err := safeJSON(chartPayload{Option: opt, Links: links})
 	if err != nil {
 		return chartBlock{}, fmt.Errorf("chart %s: %w", id, err)
 	}
