@@ -178,6 +178,13 @@ func TestAxe(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: axe.run: %v", p, err)
 		}
+		if p == "overview.html" {
+			// ECharts' aria option labels each chart for screen readers.
+			n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`Array.from(document.querySelectorAll("div.chart")).filter(c => (c.getAttribute("aria-label") || "").length > 0).length`))
+			if err != nil || n == 0 {
+				t.Errorf("overview.html: %d charts with an aria-label (%v)", n, err)
+			}
+		}
 		var vs []violation
 		if err := json.Unmarshal([]byte(out), &vs); err != nil {
 			t.Fatalf("%s: %v", p, err)

@@ -27,6 +27,7 @@ var messages = withRegistryLabels(map[string][2]string{
 	"none":           {"无", "none"},
 	"empty":          {"无记录", "no rows"},
 	"xlsx":           {"下载 Excel 工作簿（排名与目标）", "Download Excel workbook (ranking and targets)"},
+	"toc":            {"本页内容", "On this page"},
 	// workbook sheet names (XLSX allows 31 characters, no : \ / ? * [ ])
 	"xlsx.ranking":    {"排名", "Ranking"},
 	"xlsx.indicators": {"指标红黄绿", "Indicators"},
