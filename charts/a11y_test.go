@@ -131,6 +131,10 @@ func TestTablesByKeyboard(t *testing.T) {
 	if seen != s.Rows {
 		t.Errorf("paging showed %d rows of %d", seen, s.Rows)
 	}
+	if shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()); err == nil {
+		_ = os.MkdirAll(filepath.Join("..", "test-output"), 0o755)
+		_ = os.WriteFile(filepath.Join("..", "test-output", "timeliness_table.png"), shot, 0o644)
+	}
 	t.Logf("timeliness: %d rows in %d pages, sorted by keyboard", s.Rows, pages)
 }
 
