@@ -27,20 +27,14 @@ var messages = withRegistryLabels(map[string][2]string{
 	"none":           {"无", "none"},
 	"empty":          {"无记录", "no rows"},
 	"xlsx":           {"下载 Excel 工作簿（排名与目标）", "Download Excel workbook (ranking and targets)"},
-	"toc":            {"本页内容", "On this page"},
-	// workbook sheet names (XLSX allows 31 characters, no : \ / ? * [ ])
-	"xlsx.ranking":    {"排名", "Ranking"},
-	"xlsx.indicators": {"指标红黄绿", "Indicators"},
-	"xlsx.targets":    {"目标", "Targets"},
-	"xlsx.quantiles":  {"同类分位数", "Peer quantiles"},
-	"archive.title":   {"季度评议存档", "Quarterly review archives"},
-	"archive.none":    {"尚无存档", "no archived quarters yet"},
-	"unit.unknown":    {"未知单位", "unknown unit"},
-	"all":             {"全系统", "Whole system"},
-	"own":             {"本级", "own records"},
-	"incl":            {"含下级", "incl. subordinate units"},
-	"top_n_note":      {"仅列出前 %d 项。", "Top %d only."},
-	"rollup_note":     {"单位行为本级记录（不含下级）。", "Unit rows count the unit's own records (not its subordinates)."},
+	"archive.title":  {"季度评议存档", "Quarterly review archives"},
+	"archive.none":   {"尚无存档", "no archived quarters yet"},
+	"unit.unknown":   {"未知单位", "unknown unit"},
+	"all":            {"全系统", "Whole system"},
+	"own":            {"本级", "own records"},
+	"incl":           {"含下级", "incl. subordinate units"},
+	"top_n_note":     {"仅列出前 %d 项。", "Top %d only."},
+	"rollup_note":    {"单位行为本级记录（不含下级）。", "Unit rows count the unit's own records (not its subordinates)."},
 	// index
 	"idx.freshness":   {"数据新鲜度", "Data freshness"},
 	"idx.asof":        {"统计截至日", "As-of date"},
@@ -336,6 +330,13 @@ var messages = withRegistryLabels(map[string][2]string{
 	"v.bureau": {"司法行政机关", "bureau"}, "v.prison": {"监狱", "prison"}, "v.rehab": {"戒毒所", "rehab centre"},
 	"v.community_correction": {"社区矫正", "community correction"}, "v.lawyer": {"律师", "lawyers"}, "v.notary": {"公证", "notary"},
 	"v.forensic": {"司法鉴定", "forensic"}, "v.legal_aid": {"法律援助", "legal aid"}, "v.mediation": {"人民调解", "mediation"},
+
+	// workbook branch: contents bar and workbook sheet names (XLSX allows 31 characters, no : \ / ? * [ ])
+	"toc":             {"本页内容", "On this page"},
+	"xlsx.ranking":    {"排名", "Ranking"},
+	"xlsx.indicators": {"指标红黄绿", "Indicators"},
+	"xlsx.targets":    {"目标", "Targets"},
+	"xlsx.quantiles":  {"同类分位数", "Peer quantiles"},
 })
 
 type catalogue struct{ idx int }
