@@ -62,6 +62,7 @@ func newChartBlock(id, title string, height int, c optioner, links map[string]st
 			m(opt)
 		}
 	}
+	opt["aria"] = map[string]any{"enabled": true} // ECharts describes each chart for screen readers
 	b, err := safeJSON(chartPayload{Option: opt, Links: links})
 	if err != nil {
 		return chartBlock{}, fmt.Errorf("chart %s: %w", id, err)

@@ -357,6 +357,13 @@ var messages = withRegistryLabels(map[string][2]string{
 	"v.bureau": {"司法行政机关", "bureau"}, "v.prison": {"监狱", "prison"}, "v.rehab": {"戒毒所", "rehab centre"},
 	"v.community_correction": {"社区矫正", "community correction"}, "v.lawyer": {"律师", "lawyers"}, "v.notary": {"公证", "notary"},
 	"v.forensic": {"司法鉴定", "forensic"}, "v.legal_aid": {"法律援助", "legal aid"}, "v.mediation": {"人民调解", "mediation"},
+
+	// workbook branch: contents bar and workbook sheet names (XLSX allows 31 characters, no : \ / ? * [ ])
+	"toc":             {"本页内容", "On this page"},
+	"xlsx.ranking":    {"排名", "Ranking"},
+	"xlsx.indicators": {"指标红黄绿", "Indicators"},
+	"xlsx.targets":    {"目标", "Targets"},
+	"xlsx.quantiles":  {"同类分位数", "Peer quantiles"},
 })
 
 type catalogue struct {

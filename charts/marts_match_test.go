@@ -72,14 +72,14 @@ func TestChartAndWorkbookMatchMarts(t *testing.T) {
 	defer f.Close()
 	sheet := ""
 	for _, s := range f.GetSheetList() {
-		if strings.HasPrefix(s, "ranking ") {
+		if strings.HasPrefix(s, "排名 ") {
 			sheet = s
 		}
 	}
 	if sheet == "" {
 		t.Fatalf("no ranking sheet in %v", f.GetSheetList())
 	}
-	period := strings.TrimPrefix(sheet, "ranking ")
+	period := strings.TrimPrefix(sheet, "排名 ")
 	type want struct {
 		score, rank sql.NullFloat64
 		grade       sql.NullString

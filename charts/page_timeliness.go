@@ -19,7 +19,7 @@ func (s *site) timelinessPage() (*page, error) {
 	}))
 	p.Sections = append(p.Sections, units)
 	p.Sections = append(p.Sections, s.cohortSection("ALL", d.cohort["ALL"]))
-	p.Sections = append(p.Sections, s.openListSection(p.Path, s.c.T("tl.overdue"), d.overdueAll, "days_overdue", "overdue", true, 2000))
-	p.Sections = append(p.Sections, s.openListSection(p.Path, s.sprintf("tl.due_soon", s.cfg.Metrics.DueSoonDays), d.dueSoonAll, "days_left", "due_soon", true, 2000))
+	p.Sections = append(p.Sections, s.openListSection(p.Path, s.c.T("tl.overdue"), d.overdueAll, "days_overdue", "overdue", true, 0))
+	p.Sections = append(p.Sections, s.openListSection(p.Path, s.sprintf("tl.due_soon", s.cfg.Metrics.DueSoonDays), d.dueSoonAll, "days_left", "due_soon", true, 0))
 	return p, nil
 }

@@ -228,6 +228,7 @@ func (s *site) write(dir string) (int, error) {
 			"Root": rel(p.Path, ""), "AsOfLabel": asOfLabel, "Nav": nav, "Sections": p.Sections,
 			"Footer": s.c.T("footer") + " " + s.c.T("generated") + " " + s.now.In(s.cfg.Location()).Format("2006-01-02 15:04 -07:00"),
 		}
+		data["Toc"], data["TocLabel"] = contents(p), s.c.T("toc")
 		buf.Reset()
 		if err := pageTpl.Execute(&buf, data); err != nil {
 			return 0, fmt.Errorf("report: render %s: %w", p.Path, err)

@@ -70,7 +70,7 @@ func TestServeWithAudiences(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode
 	}
-	for p, want := range map[string]int{"/P1/index.html": 301 /* FileServer: to /P1/ */, "/P1/unit/a.html": 200, "/P2/index.html": 403, "/index.html": 403, "/P1/": 200} {
+	for p, want := range map[string]int{"/P1/index.html": 200, "/P1/unit/a.html": 200, "/P2/index.html": 403, "/index.html": 403, "/P1/": 200} {
 		if got := status(p); got != want {
 			t.Errorf("p1 GET %s: %d, want %d", p, got, want)
 		}

@@ -51,12 +51,31 @@
     return td.textContent.trim();
   }
 
-  function sortBy(table, col, th) {
+  // isNumeric: a column whose header says so, or whose first sortable cell is a number.
+  function isNumeric(table, col, th) {
+    if (th.classList.contains("num")) return true;
+    var rows = table.tBodies[0].rows;
+    for (var i = 0; i < rows.length && i < 20; i++) {
+      var c = rows[i].cells[col];
+      if (c && c.getAttribute("data-sort")) return typeof cellValue(c) === "number";
+    }
+    return false;
+  }
+
+  // sortBy sorts on col: numbers descending on the first click (the largest first is
+  // what a reader looks for), text ascending; a second click reverses. aria-sort
+  // tells a screen reader which column orders the table and how.
+  function sortBy(table, col, th, state) {
     var tbody = table.tBodies[0];
     var rows = Array.prototype.slice.call(tbody.rows);
-    var asc = th.getAttribute("data-dir") !== "asc";
-    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (c) { c.removeAttribute("data-dir"); });
+    var cur = th.getAttribute("data-dir");
+    var asc = cur ? cur !== "asc" : !isNumeric(table, col, th);
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (c) {
+      c.removeAttribute("data-dir");
+      c.setAttribute("aria-sort", "none");
+    });
     th.setAttribute("data-dir", asc ? "asc" : "desc");
+    th.setAttribute("aria-sort", asc ? "ascending" : "descending");
     rows.sort(function (a, b) {
       var x = cellValue(a.cells[col]), y = cellValue(b.cells[col]);
       var r;
@@ -67,6 +86,8 @@
       return asc ? r : -r;
     });
     rows.forEach(function (r) { tbody.appendChild(r); });
+    state.page = 0;
+    state.show();
   }
 
   function csvField(s) {
@@ -82,7 +103,7 @@
     var head = Array.prototype.map.call(table.tHead.rows[0].cells, function (c) { return csvField(c.textContent.trim()); });
     lines.push(head.join(","));
     Array.prototype.forEach.call(table.tBodies[0].rows, function (r) {
-      if (r.style.display === "none") return;
+      if (r.getAttribute("data-out") === "1") return; // filtered out; rows on other pages are kept
       lines.push(Array.prototype.map.call(r.cells, function (c) { return csvField(c.textContent.trim()); }).join(","));
     });
     var blob = new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
@@ -94,10 +115,12 @@
     setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 0);
   }
 
+  var PAGE = 100; // rows a page shows; the rest are a click on "next" away
+
   function initTables() {
     var L = (document.documentElement.lang || "zh").indexOf("en") === 0
-      ? { filter: "Filter…", csv: "Download CSV", rows: " rows" }
-      : { filter: "筛选…", csv: "下载 CSV", rows: " 行" };
+      ? { filter: "Filter…", filterLabel: "Filter the table", csv: "Download CSV", rows: " rows", prev: "Previous", next: "Next", page: "Page ", of: " of ", sort: "Sort by " }
+      : { filter: "筛选…", filterLabel: "筛选表格", csv: "下载 CSV", rows: " 行", prev: "上一页", next: "下一页", page: "第 ", of: " 页，共 ", sort: "排序：" };
     var tables = document.querySelectorAll("table.data");
     Array.prototype.forEach.call(tables, function (table) {
       var bar = document.createElement("div");
@@ -105,28 +128,74 @@
       var input = document.createElement("input");
       input.type = "search";
       input.placeholder = L.filter;
+      input.setAttribute("aria-label", L.filterLabel);
       var btn = document.createElement("button");
       btn.type = "button";
       btn.textContent = L.csv;
       var count = document.createElement("span");
       count.className = "count";
+      count.setAttribute("aria-live", "polite");
       var total = table.tBodies[0].rows.length;
       count.textContent = total + L.rows;
       bar.appendChild(input); bar.appendChild(btn); bar.appendChild(count);
       table.parentNode.insertBefore(bar, table);
+
+      // Paging: rows matching the filter, PAGE at a time, in the current order.
+      var pager = document.createElement("div");
+      pager.className = "pager";
+      var prev = document.createElement("button");
+      prev.type = "button";
+      prev.textContent = "‹ " + L.prev;
+      var next = document.createElement("button");
+      next.type = "button";
+      next.textContent = L.next + " ›";
+      var where = document.createElement("span");
+      where.className = "where";
+      where.setAttribute("aria-live", "polite");
+      pager.appendChild(prev); pager.appendChild(where); pager.appendChild(next);
+      table.parentNode.insertBefore(pager, table.nextSibling);
+      var state = { page: 0 };
+      state.show = function () {
+        var hits = Array.prototype.filter.call(table.tBodies[0].rows, function (r) { return r.getAttribute("data-out") !== "1"; });
+        var pages = Math.max(1, Math.ceil(hits.length / PAGE));
+        if (state.page >= pages) state.page = pages - 1;
+        Array.prototype.forEach.call(table.tBodies[0].rows, function (r) { r.style.display = "none"; });
+        hits.forEach(function (r, i) {
+          if (Math.floor(i / PAGE) === state.page) r.style.display = "";
+        });
+        pager.hidden = hits.length <= PAGE;
+        prev.disabled = state.page === 0;
+        next.disabled = state.page >= pages - 1;
+        where.textContent = L.page + (state.page + 1) + L.of + pages + (L.of === " of " ? "" : " 页");
+      };
+      prev.addEventListener("click", function () { if (state.page > 0) { state.page--; state.show(); } });
+      next.addEventListener("click", function () { state.page++; state.show(); });
+
       input.addEventListener("input", function () {
         var q = input.value.trim().toLowerCase(), shown = 0;
         Array.prototype.forEach.call(table.tBodies[0].rows, function (r) {
           var hit = q === "" || r.textContent.toLowerCase().indexOf(q) >= 0;
-          r.style.display = hit ? "" : "none";
-          if (hit) shown++;
+          if (hit) { r.removeAttribute("data-out"); shown++; } else r.setAttribute("data-out", "1");
         });
         count.textContent = (q === "" ? total : shown + " / " + total) + L.rows;
+        state.page = 0;
+        state.show();
       });
       btn.addEventListener("click", function () { downloadCSV(table); });
+      // Sorting from the keyboard: each header's label goes inside a button (Tab to
+      // it, Enter or Space sorts), and the header carries aria-sort.
       Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, i) {
-        th.addEventListener("click", function () { sortBy(table, i, th); });
+        th.setAttribute("aria-sort", "none");
+        th.setAttribute("scope", "col");
+        var b = document.createElement("button");
+        b.type = "button";
+        b.className = "sort";
+        while (th.firstChild) b.appendChild(th.firstChild);
+        b.setAttribute("title", L.sort + b.textContent.trim());
+        th.appendChild(b);
+        b.addEventListener("click", function () { sortBy(table, i, th, state); });
       });
+      state.show();
     });
   }
 
