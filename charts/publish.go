@@ -91,26 +91,7 @@ func linkTree(src, dst string) error {
 		if _, _, err := archive.ParseQuarter(e.Name()); err != nil || !e.IsDir() {
 			continue
 		}
-		root := filepath.Join(src, e.Name())
-		err := filepath.WalkDir(root, func(path string, de os.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			r, _ := filepath.Rel(src, path)
-			target := filepath.Join(dst, r)
-			if de.IsDir() {
-				return os.MkdirAll(target, 0o755)
-			}
-			if err := os.Link(path, target); err == nil {
-				return nil
-			}
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(target, b, 0o644)
-		})
-		if err != nil {
+		if err := linkFiles(filepath.Join(src, e.Name()), filepath.Join(dst, e.Name())); err != nil {
 			return err
 		}
 	}
@@ -126,6 +107,12 @@ func linkAll(src, dst string) error {
 	if _, err := os.Stat(dst); err == nil {
 		return fmt.Errorf("%s is also a folder of the site", filepath.Base(dst))
 	}
+	return linkFiles(src, dst)
+}
+
+// linkFiles recreates the tree src as dst: folders made, files hard-linked (copied
+// where a link fails, e.g. across file systems).
+func linkFiles(src, dst string) error {
 	return filepath.WalkDir(src, func(path string, de os.DirEntry, err error) error {
 		if err != nil {
 			return err
