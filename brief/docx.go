@@ -3,7 +3,7 @@ package brief
 // A minimal WordprocessingML (DOCX) writer: only what a 情况通报 needs — styled
 // paragraphs, tables, two footers with a PAGE field, A4 page setup. Hand-written
 // because no maintained, freely licensed Go DOCX library sets the East Asian font of
-// a run or writes footer parts (docs/notes/brief.md). Every piece of text goes
+// a run or writes footer parts (docs/BRIEF.md). Every piece of text goes
 // through clean and xml.EscapeText, so data never becomes markup.
 
 import (

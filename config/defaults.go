@@ -76,7 +76,7 @@ func Default() *Config {
 		Auth:   Auth{SessionTTL: 8 * time.Hour},
 		Alerts: defaultAlerts(),
 		// Sized for a 2-core, 8 GB server that also renders the report in Chromium: a
-		// 10M-record build stays inside 2GB by spilling to "<database>.tmp" (docs/notes/speed.md).
+		// 10M-record build stays inside 2GB by spilling to "<database>.tmp" (docs/PERFORMANCE.md).
 		DuckDB: DuckDB{MemoryLimit: "2GB"},
 	}
 }
