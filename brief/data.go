@@ -207,14 +207,13 @@ func (f *facts) loadPeers(ctx context.Context, db *sql.DB, cfg *config.Config) e
 	}); err != nil {
 		return fmt.Errorf("brief: read mart.appraisal: %w", err)
 	}
-	rows, err = db.QueryContext(ctx, `SELECT a.peer_group, i.indicator, quantile_cont(i.value, 0.5) FILTER (WHERE i.available)
-		FROM mart.appraisal_indicators i
-		JOIN mart.appraisal a USING (unit_id, rollup, period_type, period)
-		WHERE i.period_type = 'quarter' AND i.period = ? AND NOT i.rollup GROUP BY ALL`, f.quarter)
+	// The indicator medians are mart.appraisal_peer_median's (118), as on unit pages.
+	rows, err = db.QueryContext(ctx, `SELECT peer_group, indicator, p50 FROM mart.appraisal_peer_median
+		WHERE period_type = 'quarter' AND period = ?`, f.quarter)
 	if err != nil {
-		return fmt.Errorf("brief: read mart.appraisal_indicators: %w", err)
+		return fmt.Errorf("brief: read mart.appraisal_peer_median: %w", err)
 	}
-	return wrap("read mart.appraisal_indicators", scanAll(rows, func() error {
+	return wrap("read mart.appraisal_peer_median", scanAll(rows, func() error {
 		var g, ind string
 		var m sql.NullFloat64
 		if err := rows.Scan(&g, &ind, &m); err != nil {
@@ -298,26 +297,19 @@ func (f *facts) loadInspect(ctx context.Context, db *sql.DB, cfg *config.Config)
 	if topN <= 0 {
 		topN = 10
 	}
-	minN := cfg.Appraisal.MinN
-	const cte = `WITH ot AS (
-			SELECT unit_id, on_time_rate FROM mart.timeliness
-			WHERE period_type = 'quarter' AND period = $1 AND NOT rollup AND on_time_rate IS NOT NULL AND isfinite(on_time_rate) AND due >= $2),
-		rr AS (
-			SELECT unit_id, repeat_rate FROM mart.repeat
-			WHERE period_type = 'quarter' AND period = $1 AND NOT rollup AND repeat_rate IS NOT NULL AND isfinite(repeat_rate) AND petitions >= $2),
-		cut AS (SELECT (SELECT quantile_cont(on_time_rate, 0.25) FROM ot) AS ot_cut, (SELECT quantile_cont(repeat_rate, 0.75) FROM rr) AS rr_cut)`
-	if err := db.QueryRowContext(ctx, cte+` SELECT ot_cut, rr_cut FROM cut`, f.quarter, minN).Scan(&f.otCut, &f.rrCut); err != nil {
+	// The rule (rising volume with a bottom-quartile on-time rate or a top-quartile
+	// repeat rate) is mart.inspection_priority's (116), as on the review page.
+	if err := db.QueryRowContext(ctx, `SELECT any_value(on_time_cut), any_value(repeat_cut) FROM mart.inspection_priority
+		WHERE period_type = 'quarter' AND period = ?`, f.quarter).Scan(&f.otCut, &f.rrCut); err != nil {
 		return fmt.Errorf("brief: inspection priorities: %w", err)
 	}
-	rows, err := db.QueryContext(ctx, cte+`
-		SELECT t.unit_id, u.name, t.label, t.ttm, t.prev_ttm, t.ttm_change_pct, ot.on_time_rate, rr.repeat_rate,
-			coalesce(ot.on_time_rate <= cut.ot_cut, false) AS low_ot, coalesce(rr.repeat_rate >= cut.rr_cut, false) AS hi_rr
-		FROM mart.trend t JOIN mart.units_known u ON u.unit_id = t.unit_id
-		CROSS JOIN cut LEFT JOIN ot ON ot.unit_id = t.unit_id LEFT JOIN rr ON rr.unit_id = t.unit_id
-		WHERE NOT t.rollup AND (t.label = 'rising' OR (isfinite(t.ttm_change_pct) AND t.ttm_change_pct > 0))
-			AND (low_ot OR hi_rr)
-		ORDER BY (t.ttm_change_pct IS NOT NULL AND isfinite(t.ttm_change_pct)) DESC, t.ttm_change_pct DESC, u.name, t.unit_id
-		LIMIT $3`, f.quarter, minN, 2*topN)
+	rows, err := db.QueryContext(ctx, `SELECT p.unit_id, u.name, p.label, p.ttm, t.prev_ttm, p.ttm_change_pct, p.on_time_rate, p.repeat_rate,
+			p.low_on_time, p.high_repeat
+		FROM mart.inspection_priority p JOIN mart.units_known u USING (unit_id)
+		LEFT JOIN mart.trend t ON t.unit_id = p.unit_id AND NOT t.rollup
+		WHERE p.period_type = 'quarter' AND p.period = ? AND p.priority
+		ORDER BY (p.ttm_change_pct IS NOT NULL AND isfinite(p.ttm_change_pct)) DESC, p.ttm_change_pct DESC, u.name, p.unit_id
+		LIMIT ?`, f.quarter, 2*topN)
 	if err != nil {
 		return fmt.Errorf("brief: inspection priorities: %w", err)
 	}
