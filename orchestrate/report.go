@@ -3,7 +3,9 @@ package orchestrate
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"github.com/xinfang/xinfang/archive"
 	"io"
 	"time"
 
@@ -48,6 +50,15 @@ func Report(ctx context.Context, db *store.DB, cfg *config.Config, opt ReportOpt
 			reviewAsOf = cfg.AsOfDate()
 		}
 		rv, err := Review(ctx, db, cfg, ReviewOptions{Quarter: opt.Quarter, AsOf: reviewAsOf, OutDir: opt.OutDir, Progress: opt.Progress})
+		if errors.Is(err, archive.ErrArchived) && hasMarts {
+			// Archived already, perhaps by a run killed before it re-rendered the live
+			// site: re-render it anyway (its index lists the archive, and stale staging
+			// is cleaned), then report the refusal to overwrite.
+			if _, rerr := Report(ctx, db, cfg, ReportOptions{OutDir: opt.OutDir}); rerr != nil {
+				return nil, errors.Join(err, rerr)
+			}
+			return nil, err
+		}
 		if err != nil {
 			return nil, err
 		}
