@@ -58,13 +58,8 @@ func runReport(cmd *cobra.Command, g *globalOptions, opts reportOptions) error {
 		if _, _, err := archive.ParseQuarter(opts.Quarter); err != nil {
 			return err
 		}
-		dir := opts.Out
-		if dir == "" {
-			dir = cfg.ReportsDir
-		}
-		if archive.Exists(dir, opts.Quarter) {
-			return fmt.Errorf("%w: %s already exists; an archived quarter is never overwritten", archive.ErrArchived, archive.Dir(dir, opts.Quarter))
-		}
+		// An archived quarter is refused in orchestrate.Report, after it has
+		// re-rendered the live site (a killed run may have archived without it).
 	}
 	ro := orchestrate.ReportOptions{OutDir: opts.Out, Quarter: opts.Quarter, Progress: cmd.ErrOrStderr(), AsOf: g.wantAsOf(cfg)}
 	var db *store.DB
