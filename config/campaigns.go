@@ -33,17 +33,9 @@ type CampaignUnits []string
 
 // UnmarshalYAML accepts a list of ids or a single string ("*" or one unit id).
 func (u *CampaignUnits) UnmarshalYAML(unmarshal func(any) error) error {
-	var s string
-	if err := unmarshal(&s); err == nil {
-		*u = CampaignUnits{s}
-		return nil
-	}
-	var l []string
-	if err := unmarshal(&l); err != nil {
-		return err
-	}
+	l, err := stringOrList(unmarshal)
 	*u = l
-	return nil
+	return err
 }
 
 // All reports whether the campaign covers every known unit ("*").

@@ -208,17 +208,22 @@ func (f *FieldMap) UnmarshalYAML(unmarshal func(any) error) error {
 
 // UnmarshalYAML accepts a single rule as a plain string.
 func (r *Rules) UnmarshalYAML(unmarshal func(any) error) error {
+	l, err := stringOrList(unmarshal)
+	*r = l
+	return err
+}
+
+// stringOrList reads a YAML scalar as a one-item list, or a list of strings.
+func stringOrList(unmarshal func(any) error) ([]string, error) {
 	var s string
 	if err := unmarshal(&s); err == nil {
-		*r = Rules{s}
-		return nil
+		return []string{s}, nil
 	}
 	var l []string
 	if err := unmarshal(&l); err != nil {
-		return err
+		return nil, err
 	}
-	*r = l
-	return nil
+	return l, nil
 }
 
 // ErrorAt is a configuration error at a dotted key, with the key's line in the file
