@@ -4,7 +4,7 @@ package main
 import (
 	"os"
 
-	"github.com/xinfang/xinfang/cmd"
+	"github.com/xinfang/xinfang/internal/cmd"
 )
 
 func main() {

@@ -8,10 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 t="${1:-${FUZZTIME:-5s}}"
 targets=(
-  "./pipeline FuzzParseTime"
-  "./pipeline FuzzValueMapping"
-  "./pipeline FuzzDelimitedReader"
-  "./config FuzzParse"
+  "./internal/pipeline FuzzParseTime"
+  "./internal/pipeline FuzzValueMapping"
+  "./internal/pipeline FuzzDelimitedReader"
+  "./internal/config FuzzParse"
 )
 for tg in "${targets[@]}"; do
   set -- $tg

@@ -63,7 +63,7 @@ done
 
 # The named tests pass on the unedited SQL.
 uniq_tests=$(printf '%s\n' "${tests[@]}" | sort -u | paste -sd'|')
-if ! go test "${tags[@]}" -count=1 -run "^(${uniq_tests})\$" ./queries/ >/tmp/mutate-baseline.log 2>&1; then
+if ! go test "${tags[@]}" -count=1 -run "^(${uniq_tests})\$" ./internal/queries/ >/tmp/mutate-baseline.log 2>&1; then
 	cat /tmp/mutate-baseline.log >&2
 	echo "mutate: the named tests fail without any mutation" >&2
 	exit 1
@@ -83,7 +83,7 @@ import os
 p, s, r = os.environ["F"], os.environ["S"], os.environ["R"]
 b = open(p, encoding="utf-8").read()
 open(p, "w", encoding="utf-8").write(b.replace(s, r, 1))'
-	if go test "${tags[@]}" -count=1 -run "^${t}\$" ./queries/ >/tmp/mutate-run.log 2>&1; then
+	if go test "${tags[@]}" -count=1 -run "^${t}\$" ./internal/queries/ >/tmp/mutate-run.log 2>&1; then
 		echo "SURVIVED  $f: '${finds[$i]}' -> '${repls[$i]}' ($t still passes)"
 		survived=$((survived + 1))
 	elif grep -q -- "--- FAIL: ${t}" /tmp/mutate-run.log; then

@@ -1,0 +1,351 @@
+package report
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
+	"github.com/xinfang/xinfang/internal/config"
+)
+
+//go:embed templates/page.html
+var templateFS embed.FS
+
+//go:embed assets/echarts.min.js assets/app.js assets/style.css
+var assetFS embed.FS
+
+var pageTpl = template.Must(template.ParseFS(templateFS, "templates/page.html"))
+
+// page is one HTML file of the site.
+type page struct {
+	Path     string // relative to the site root, slash-separated
+	Title    string
+	Subtitle string
+	NavKey   string
+	Sections []*section
+}
+
+// section is a titled block of a page.
+type section struct {
+	ID, Title, Intro, Missing, Note string
+	Cards                           []card
+	Links                           []link
+	Charts                          []chartBlock
+	Tables                          []*table
+}
+
+type card struct {
+	Label, Value, Sub, Class string
+	Why                      string // why the value is what it is (the trend verdict)
+	Deltas                   []delta
+}
+
+type delta struct{ Label, Text, Class, Arrow string }
+
+type link struct{ Href, Label, Note string }
+
+// table is a sortable, filterable, downloadable data table.
+type table struct {
+	Title, Missing, Note, Empty, CSVName string
+	Cols                                 []column
+	Rows                                 [][]cell
+}
+
+type column struct {
+	Label string
+	Num   bool
+}
+
+type cell struct {
+	Text, Sort, Href, Class string
+}
+
+// unitInfo is one row of the unit table, with its page.
+type unitInfo struct {
+	ID, Name, Parent, Level, Sector string
+	File                            string // unit/<safe>-<hash>.html
+	Children                        []string
+	Depth                           int // in the unit tree (0 = a root)
+}
+
+// site is one rendering of the report: the data source, the language and the pages.
+type site struct {
+	cfg      *config.Config
+	src      *source
+	c        catalogue
+	asOf     time.Time
+	month    string // the as-of month, quarter and year ("2026-03", "2026-Q1", "2026")
+	quarter  string
+	year     string
+	apPeriod string // the appraisal quarter shown (latest complete quarter, or review quarter)
+	review   string // quarterly review being archived ("" for the live site)
+	liveDir  string // the published site (for the list of archives on the index)
+	units    map[string]*unitInfo
+	order    []string // unit ids by name
+	pages    []*page
+	files    map[string][]byte // extra files (xlsx) by relative path
+	topN     int
+	now      time.Time
+}
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
+
+// unitFile turns a unit id into a safe, unique file name: the id's safe characters
+// (at most 40) and a short hash of the exact id, so that ids differing only in
+// unsafe characters still get different pages.
+func unitFile(id string) string {
+	safe := strings.Trim(unsafeName.ReplaceAllString(id, "_"), "_")
+	if len(safe) > 40 {
+		safe = safe[:40]
+	}
+	if safe == "" {
+		safe = "unit"
+	}
+	h := sha256.Sum256([]byte(id))
+	return "unit/" + safe + "-" + hex.EncodeToString(h[:4]) + ".html"
+}
+
+// rel makes a root-relative path relative to the page at from.
+func rel(from, target string) string {
+	depth := strings.Count(from, "/")
+	return strings.Repeat("../", depth) + target
+}
+
+// unitCell links a unit id to its page (from the page at from).
+func (s *site) unitCell(from, id string) cell {
+	if u, ok := s.units[id]; ok {
+		return cell{Text: u.Name, Href: rel(from, u.File), Sort: ""}
+	}
+	if id == "ALL" {
+		return cell{Text: s.c.T("all"), Href: rel(from, "overview.html")}
+	}
+	return cell{Text: id + " (" + s.c.T("unit.unknown") + ")"}
+}
+
+func (s *site) unitName(id string) string {
+	if u, ok := s.units[id]; ok {
+		return u.Name
+	}
+	if id == "ALL" {
+		return s.c.T("all")
+	}
+	return id
+}
+
+// chartLabels gives each unit a unique chart label (name, plus id when two units
+// share a name) and the label -> page map for clicks.
+func (s *site) chartLabels(from string, ids []string) ([]string, map[string]string) {
+	seen := map[string]int{}
+	for _, id := range ids {
+		seen[s.unitName(id)]++
+	}
+	labels := make([]string, len(ids))
+	links := map[string]string{}
+	for i, id := range ids {
+		l := s.unitName(id)
+		if seen[l] > 1 {
+			l += " [" + id + "]"
+		}
+		labels[i] = l
+		if u, ok := s.units[id]; ok {
+			links[l] = rel(from, u.File)
+		}
+	}
+	return labels, links
+}
+
+// writing ----------------------------------------------------------------
+
+type navItem struct {
+	Href, Label string
+	Current     bool
+}
+
+var navOrder = []struct{ key, file string }{
+	{"nav.index", "index.html"}, {"nav.overview", "overview.html"}, {"nav.trends", "trends.html"},
+	{"nav.repeat", "repeat.html"}, {"nav.timeliness", "timeliness.html"}, {"nav.feedback", "feedback.html"},
+	{"nav.veto", "veto.html"}, {"nav.appraisal", "appraisal.html"}, {"nav.targets", "targets.html"},
+	{"nav.quality", "quality.html"}, {"nav.alerts", "alerts.html"},
+}
+
+func (s *site) siteTitle() string {
+	if s.cfg.Report.Title != "" {
+		return s.cfg.Report.Title
+	}
+	return s.c.T("site.title")
+}
+
+// write renders every page and asset into dir.
+func (s *site) write(dir string) (int, error) {
+	if err := os.MkdirAll(filepath.Join(dir, "assets"), 0o755); err != nil {
+		return 0, fmt.Errorf("report: create %s: %w", dir, err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "unit"), 0o755); err != nil {
+		return 0, fmt.Errorf("report: create %s: %w", dir, err)
+	}
+	for _, name := range []string{"echarts.min.js", "app.js", "style.css"} {
+		b, err := assetFS.ReadFile("assets/" + name)
+		if err != nil {
+			return 0, fmt.Errorf("report: embedded asset %s: %w", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "assets", name), b, 0o644); err != nil {
+			return 0, fmt.Errorf("report: write asset %s: %w", name, err)
+		}
+	}
+	asOfLabel := s.c.T("asof") + " " + s.asOf.Format("2006-01-02")
+	if s.review != "" {
+		asOfLabel = s.review + " · " + asOfLabel
+	}
+	var buf bytes.Buffer
+	for _, p := range s.pages {
+		for _, sec := range p.Sections {
+			for _, t := range sec.Tables {
+				alignColumns(t)
+			}
+		}
+		var nav []navItem
+		for _, n := range navOrder {
+			nav = append(nav, navItem{Href: rel(p.Path, n.file), Label: s.c.T(n.key), Current: n.key == p.NavKey})
+		}
+		if s.review != "" {
+			nav[0].Label = s.c.T("nav.review")
+		}
+		data := map[string]any{
+			"Lang": s.c.lang(), "Title": p.Title, "Subtitle": p.Subtitle, "SiteTitle": s.siteTitle(),
+			"Root": rel(p.Path, ""), "AsOfLabel": asOfLabel, "Nav": nav, "Sections": p.Sections,
+			"Footer": s.c.T("footer") + " " + s.c.T("generated") + " " + s.now.In(s.cfg.Location()).Format("2006-01-02 15:04 -07:00"),
+		}
+		data["Toc"], data["TocLabel"] = contents(p), s.c.T("toc")
+		buf.Reset()
+		if err := pageTpl.Execute(&buf, data); err != nil {
+			return 0, fmt.Errorf("report: render %s: %w", p.Path, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(p.Path)), buf.Bytes(), 0o644); err != nil {
+			return 0, fmt.Errorf("report: write %s: %w", p.Path, err)
+		}
+	}
+	for name, b := range s.files {
+		if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(name)), b, 0o644); err != nil {
+			return 0, fmt.Errorf("report: write %s: %w", name, err)
+		}
+	}
+	return len(s.pages), nil
+}
+
+// loadUnits reads the unit table.
+func (s *site) loadUnits() error {
+	s.units = map[string]*unitInfo{}
+	rows, err := s.src.query("units", []string{"unit_id", "name", "parent_id", "level", "sector"},
+		`SELECT unit_id, name, parent_id, level, sector FROM units`)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		id := r.str("unit_id")
+		s.units[id] = &unitInfo{ID: id, Name: r.str("name"), Parent: r.str("parent_id"), Level: r.str("level"), Sector: r.str("sector"), File: unitFile(id)}
+		s.order = append(s.order, id)
+	}
+	for _, id := range s.order {
+		if p, ok := s.units[s.units[id].Parent]; ok {
+			p.Children = append(p.Children, id)
+		}
+	}
+	s.order = treeOrder(s.units, s.order)
+	return nil
+}
+
+// treeOrder lists units as their tree, depth first: each unit followed by its
+// subordinates, siblings in pinyin order of their names (code-point order put 东 before
+// 中 before 临), then by id. A unit whose parent is not a known unit is a root. Depth is
+// recorded on each unit for the directory's indentation.
+func treeOrder(units map[string]*unitInfo, ids []string) []string {
+	col := collate.New(language.Chinese)
+	less := func(a, b string) bool {
+		ua, ub := units[a], units[b]
+		if c := col.CompareString(ua.Name, ub.Name); c != 0 {
+			return c < 0
+		}
+		return ua.ID < ub.ID
+	}
+	var roots []string
+	for _, id := range ids {
+		if _, ok := units[units[id].Parent]; !ok || units[id].Parent == id {
+			roots = append(roots, id)
+		}
+	}
+	out := make([]string, 0, len(ids))
+	seen := map[string]bool{}
+	var walk func(level []string, depth int)
+	walk = func(level []string, depth int) {
+		level = append([]string(nil), level...)
+		sort.Slice(level, func(i, j int) bool { return less(level[i], level[j]) })
+		for _, id := range level {
+			if seen[id] { // a cycle in the unit table: list each unit once
+				continue
+			}
+			seen[id] = true
+			units[id].Depth = depth
+			out = append(out, id)
+			walk(units[id].Children, depth+1)
+		}
+	}
+	walk(roots, 0)
+	var rest []string // units only reachable through a cycle
+	for _, id := range ids {
+		if !seen[id] {
+			rest = append(rest, id)
+		}
+	}
+	walk(rest, 0)
+	return out
+}
+
+// period helpers -----------------------------------------------------------
+
+func quarterOf(t time.Time) string { return fmt.Sprintf("%d-Q%d", t.Year(), (int(t.Month())-1)/3+1) }
+
+func (s *site) yearInt() int {
+	y, _ := strconv.Atoi(s.year)
+	return y
+}
+
+func (s *site) add(p *page) { s.pages = append(s.pages, p) }
+
+func (s *site) sprintf(key string, args ...any) string { return fmt.Sprintf(s.c.T(key), args...) }
+
+// buildPages builds every page, each loading its own data, and the workbook.
+func (s *site) buildPages(liveDir string) error {
+	s.liveDir = liveDir
+	for _, build := range []func() (*page, error){s.indexPage, s.overviewPage, s.trendsPage, s.repeatPage, s.timelinessPage,
+		s.feedbackPage, s.vetoPage, s.appraisalPage, s.targetsPage, s.qualityPage, s.alertsPage} {
+		p, err := build()
+		if err != nil {
+			return err
+		}
+		s.add(p)
+	}
+	units, err := s.unitPages()
+	if err != nil {
+		return err
+	}
+	s.pages = append(s.pages, units...)
+	campaigns, err := s.campaignPages()
+	if err != nil {
+		return err
+	}
+	s.pages = append(s.pages, campaigns...)
+	return s.buildWorkbook()
+}
