@@ -1,11 +1,25 @@
 package report
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/xinfang/xinfang/internal/config"
 )
+
+// formatter turns mart values into the cells, cards and sentences a page shows, in
+// the report language (c) and with the configured thresholds (cfg: appraisal.min_n …).
+// It holds no data: the pages pass it the rows they loaded.
+type formatter struct {
+	cfg *config.Config
+	c   catalogue
+}
+
+// sprintf fills a catalogue message.
+func (f *formatter) sprintf(key string, args ...any) string { return fmt.Sprintf(f.c.T(key), args...) }
 
 func finite(p *float64) bool { return p != nil && !math.IsNaN(*p) && !math.IsInf(*p, 0) }
 
@@ -43,10 +57,10 @@ func sortKey(p *float64) string {
 }
 
 // countCell shows a count; NULL (the field is not tracked) says so.
-func (s *site) countCell(r row, k string) cell {
+func (f *formatter) countCell(r row, k string) cell {
 	p := r.f(k)
 	if p == nil {
-		return cell{Text: s.c.T("not_tracked"), Class: "num"}
+		return cell{Text: f.c.T("not_tracked"), Class: "num"}
 	}
 	if !finite(p) {
 		return cell{Text: "-", Class: "num"}
@@ -56,13 +70,13 @@ func (s *site) countCell(r row, k string) cell {
 
 // rateCell shows a fraction as a percentage. A NULL rate is "not tracked" when its
 // denominator is NULL too, and "-" when the denominator is 0 (nothing to rate).
-func (s *site) rateCell(r row, k, denom string) cell {
+func (f *formatter) rateCell(r row, k, denom string) cell {
 	p := r.f(k)
 	if p == nil {
 		if denom != "" && r.f(denom) != nil {
 			return cell{Text: "-", Class: "num"}
 		}
-		return cell{Text: s.c.T("not_tracked"), Class: "num"}
+		return cell{Text: f.c.T("not_tracked"), Class: "num"}
 	}
 	if !finite(p) {
 		return cell{Text: "-", Class: "num"}
@@ -72,7 +86,7 @@ func (s *site) rateCell(r row, k, denom string) cell {
 
 // pctCell shows a *_pct column (already a percentage) with its sign; lowerGood
 // colours a fall green and a rise red (petition volume).
-func (s *site) pctCell(r row, k string, lowerGood bool) cell {
+func (f *formatter) pctCell(r row, k string, lowerGood bool) cell {
 	p := r.f(k)
 	if !finite(p) {
 		return cell{Text: "-", Class: "num"}
@@ -86,7 +100,7 @@ func (s *site) pctCell(r row, k string, lowerGood bool) cell {
 	return c
 }
 
-func (s *site) numCell(r row, k string, prec int) cell {
+func (f *formatter) numCell(r row, k string, prec int) cell {
 	p := r.f(k)
 	return cell{Text: fmtFloat(p, prec), Sort: sortKey(p), Class: "num"}
 }
@@ -102,7 +116,7 @@ func signed(v float64) string {
 
 func ptr(v float64) *float64 { return &v }
 
-func (s *site) cols(keys ...string) []column {
+func (f *formatter) cols(keys ...string) []column {
 	out := make([]column, len(keys))
 	for i, k := range keys {
 		num := true
@@ -114,7 +128,7 @@ func (s *site) cols(keys ...string) []column {
 			"category", "kind", "watermark", "indicator", "why", "triggered", "target", "year", "handler_unit":
 			num = false
 		}
-		out[i] = column{Label: s.c.T("col." + k), Num: num}
+		out[i] = column{Label: f.c.T("col." + k), Num: num}
 	}
 	return out
 }
@@ -138,10 +152,10 @@ func orDash(s string) string {
 
 // formatTime shows an instant (a TIMESTAMPTZ column, read as UTC) in the configured
 // zone with its offset, so a UTC host does not show UTC wall time.
-func (s *site) formatTime(v any) string {
+func (f *formatter) formatTime(v any) string {
 	switch t := v.(type) {
 	case time.Time:
-		return t.In(s.cfg.Location()).Format("2006-01-02 15:04 -07:00")
+		return t.In(f.cfg.Location()).Format("2006-01-02 15:04 -07:00")
 	case interface{ Format(string) string }:
 		return t.Format("2006-01-02 15:04")
 	default:
@@ -165,13 +179,13 @@ func pseudMaybe(v string) string {
 	return v
 }
 
-func (s *site) boolCell(r row, k string) cell {
+func (f *formatter) boolCell(r row, k string) cell {
 	switch v := r[k].(type) {
 	case bool:
 		if v {
-			return textCell(s.c.T("v.yes"))
+			return textCell(f.c.T("v.yes"))
 		}
-		return textCell(s.c.T("v.no"))
+		return textCell(f.c.T("v.no"))
 	case nil:
 		return textCell("-")
 	default:
@@ -231,14 +245,14 @@ func pseud(s string) string {
 
 // changeWithCounts shows a percentage change with the counts it compares: "-3.2% (48,600
 // vs 50,198)", so that a target row never shows a raw count beside a percentage target.
-func (s *site) changeWithCounts(r row, pctCol, curCol, baseCol string) cell {
+func (f *formatter) changeWithCounts(r row, pctCol, curCol, baseCol string) cell {
 	p := r.f(pctCol)
 	if !finite(p) {
 		return cell{Text: "-", Class: "num"}
 	}
 	t := signed(*p) + "%"
 	if cur, base := r.f(curCol), r.f(baseCol); finite(cur) && finite(base) {
-		t += " " + s.sprintf("ov.counts", fmtInt(int64(math.Round(*cur))), fmtInt(int64(math.Round(*base))))
+		t += " " + f.sprintf("ov.counts", fmtInt(int64(math.Round(*cur))), fmtInt(int64(math.Round(*base))))
 	}
 	return cell{Text: t, Sort: sortKey(p), Class: "num"}
 }
@@ -246,7 +260,7 @@ func (s *site) changeWithCounts(r row, pctCol, curCol, baseCol string) cell {
 // errorCell shows a projection error uncoloured: a backtest error is neither good nor
 // bad news about petitions, only how far the projection method can be trusted (signed
 // for one year's error, unsigned for the mean absolute error).
-func (s *site) errorCell(r row, k string, sign bool) cell {
+func (f *formatter) errorCell(r row, k string, sign bool) cell {
 	p := r.f(k)
 	if !finite(p) {
 		return cell{Text: "-", Class: "num"}
@@ -305,9 +319,9 @@ func hasClass(classes, c string) bool {
 // pctCellOnBase is pctCell for a change whose base count (in column base, shown beside it)
 // may be small: below appraisal.min_n the change is noise, so it is left uncoloured and
 // sorts as no value, never a headline riser.
-func (s *site) pctCellOnBase(r row, k, base string, lowerGood bool) cell {
-	c := s.pctCell(r, k, lowerGood)
-	if b := r.f(base); finite(b) && *b < float64(s.cfg.Appraisal.MinN) && c.Text != "-" {
+func (f *formatter) pctCellOnBase(r row, k, base string, lowerGood bool) cell {
+	c := f.pctCell(r, k, lowerGood)
+	if b := r.f(base); finite(b) && *b < float64(f.cfg.Appraisal.MinN) && c.Text != "-" {
 		c.Class, c.Sort = "num small-base", ""
 	}
 	return c

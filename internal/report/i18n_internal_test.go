@@ -17,7 +17,7 @@ func TestEnglishLabelsHaveNoCJKPunctuation(t *testing.T) {
 			t.Errorf("%s: English label %q has CJK punctuation", k, m[1])
 		}
 	}
-	s := &site{c: newCatalogue("en")}
+	s := &site{formatter: formatter{c: newCatalogue("en")}}
 	for g, want := range map[string]string{"优秀": "Excellent", "良好": "Good", "合格": "Pass", "不合格": "Fail", "自定": "自定"} {
 		if got := s.gradeLabel(g); got != want {
 			t.Errorf("grade %s in English: %q, want %q", g, got, want)

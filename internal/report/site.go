@@ -17,8 +17,6 @@ import (
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
-
-	"github.com/xinfang/xinfang/internal/config"
 )
 
 //go:embed templates/page.html
@@ -83,22 +81,20 @@ type unitInfo struct {
 
 // site is one rendering of the report: the data source, the language and the pages.
 type site struct {
-	cfg      *config.Config
-	src      *source
-	c        catalogue
-	asOf     time.Time
-	month    string // the as-of month, quarter and year ("2026-03", "2026-Q1", "2026")
-	quarter  string
-	year     string
-	apPeriod string // the appraisal quarter shown (latest complete quarter, or review quarter)
-	review   string // quarterly review being archived ("" for the live site)
-	liveDir  string // the published site (for the list of archives on the index)
-	units    map[string]*unitInfo
-	order    []string // unit ids by name
-	pages    []*page
-	files    map[string][]byte // extra files (xlsx) by relative path
-	topN     int
-	now      time.Time
+	formatter // the report language and the configured formats: s.c, s.cfg, s.rateCell …
+	src       *source
+	asOf      time.Time
+	month     string // the as-of month, quarter and year ("2026-03", "2026-Q1", "2026")
+	quarter   string
+	year      string
+	apPeriod  string // the appraisal quarter shown (latest complete quarter, or review quarter)
+	review    string // quarterly review being archived ("" for the live site)
+	liveDir   string // the published site (for the list of archives on the index)
+	directory        // the unit table: s.units, s.order (tree order), s.unitName …
+	pages     []*page
+	files     map[string][]byte // extra files (xlsx) by relative path
+	topN      int
+	now       time.Time
 }
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
@@ -125,48 +121,6 @@ func rel(from, target string) string {
 }
 
 // unitCell links a unit id to its page (from the page at from).
-func (s *site) unitCell(from, id string) cell {
-	if u, ok := s.units[id]; ok {
-		return cell{Text: u.Name, Href: rel(from, u.File), Sort: ""}
-	}
-	if id == "ALL" {
-		return cell{Text: s.c.T("all"), Href: rel(from, "overview.html")}
-	}
-	return cell{Text: id + " (" + s.c.T("unit.unknown") + ")"}
-}
-
-func (s *site) unitName(id string) string {
-	if u, ok := s.units[id]; ok {
-		return u.Name
-	}
-	if id == "ALL" {
-		return s.c.T("all")
-	}
-	return id
-}
-
-// chartLabels gives each unit a unique chart label (name, plus id when two units
-// share a name) and the label -> page map for clicks.
-func (s *site) chartLabels(from string, ids []string) ([]string, map[string]string) {
-	seen := map[string]int{}
-	for _, id := range ids {
-		seen[s.unitName(id)]++
-	}
-	labels := make([]string, len(ids))
-	links := map[string]string{}
-	for i, id := range ids {
-		l := s.unitName(id)
-		if seen[l] > 1 {
-			l += " [" + id + "]"
-		}
-		labels[i] = l
-		if u, ok := s.units[id]; ok {
-			links[l] = rel(from, u.File)
-		}
-	}
-	return labels, links
-}
-
 // writing ----------------------------------------------------------------
 
 type navItem struct {
@@ -247,7 +201,7 @@ func (s *site) write(dir string) (int, error) {
 
 // loadUnits reads the unit table.
 func (s *site) loadUnits() error {
-	s.units = map[string]*unitInfo{}
+	s.directory = directory{units: map[string]*unitInfo{}, allLabel: s.c.T("all"), unknownLabel: s.c.T("unit.unknown")}
 	rows, err := s.src.query("units", []string{"unit_id", "name", "parent_id", "level", "sector"},
 		`SELECT unit_id, name, parent_id, level, sector FROM units`)
 	if err != nil {
@@ -323,8 +277,6 @@ func (s *site) yearInt() int {
 }
 
 func (s *site) add(p *page) { s.pages = append(s.pages, p) }
-
-func (s *site) sprintf(key string, args ...any) string { return fmt.Sprintf(s.c.T(key), args...) }
 
 // buildPages builds every page, each loading its own data, and the workbook.
 func (s *site) buildPages(liveDir string) error {
