@@ -278,3 +278,34 @@ func TestScreenshotMatrix(t *testing.T) {
 	}
 	t.Logf("%d screenshots in %s (test-output/screens)", n, time.Since(start).Round(time.Millisecond))
 }
+
+// The picker's lazy data files are inert script: one call of xinfangPeriod with JSON in
+// which no data string can close a tag or become a function (the safeJSON rules of the chart
+// blocks), and no NaN or Infinity (JSON has none: a chart gets "-" for them). Every
+// period of mart.volume has a file for each page with lazy views.
+func TestPeriodDataFiles(t *testing.T) {
+	needSetup(t)
+	var periods int
+	if err := testDB.QueryRow(`SELECT count(*) FROM mart.volume WHERE unit_id = 'ALL' AND rollup`).Scan(&periods); err != nil {
+		t.Fatal(err)
+	}
+	for _, pg := range []string{"overview", "trends", "repeat", "timeliness", "feedback"} {
+		files, _ := filepath.Glob(filepath.Join(testReports, "data", pg+"-*.js"))
+		if len(files) != periods {
+			t.Errorf("%s: %d period data files, mart.volume has %d periods", pg, len(files), periods)
+		}
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := string(b)
+			if !strings.HasPrefix(s, "xinfangPeriod({") || !strings.HasSuffix(s, "});\n") || strings.Count(s, "xinfangPeriod(") != 1 {
+				t.Errorf("%s: not one xinfangPeriod({...}) call", f)
+			}
+			if strings.ContainsAny(s, "<>") || strings.Contains(s, "__f__") || strings.Contains(s, "NaN") || strings.Contains(s, "Infinity") {
+				t.Errorf("%s: raw <, >, __f__, NaN or Infinity in the data", f)
+			}
+		}
+	}
+}

@@ -330,7 +330,7 @@
   }
 
   function initPicker() {
-    var src = document.getElementById("period-data");
+    var src = document.getElementById("period-picker");
     var sel = document.getElementById("period-pick");
     if (!src || !sel) return;
     var data = JSON.parse(src.textContent);
