@@ -87,7 +87,7 @@ func (s *site) overviewPage() (*page, error) {
 		}
 		pk.put(per.Key, "ov-rates", title, false)
 		for i, c := range rateCards(per.Key) {
-			pk.put(per.Key, "ov-rate-"+strconv.Itoa(i), cardPayload(c), false)
+			pk.put(per.Key, "ov-rate-"+strconv.Itoa(i), c.Value, false) // the label stays: only the value
 		}
 	}
 	p.Sections = append(p.Sections, rates)

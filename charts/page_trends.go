@@ -29,21 +29,26 @@ func (s *site) trendsPage() (*page, error) {
 		ids = ids[:n]
 	}
 	// The 24 months up to a period's last month (the as-of month by default).
-	window := func(last string) []string {
+	window := func(last string) (int, int) {
 		end := sort.SearchStrings(d.months, last)
 		if end < len(d.months) && d.months[end] == last {
 			end++
 		}
-		return d.months[max(0, end-24):end]
+		return max(0, end-24), end
 	}
 	if len(ids) > 0 && len(d.months) > 0 {
 		labels, links := s.chartLabels(p.Path, ids)
 		h := 90 + 18*len(ids)
-		heat := func(months []string) (chartBlock, error) {
+		full := make([][]*float64, len(ids)) // every month, sliced for each period's window
+		for i, id := range ids {
+			full[i] = monthSeries(d.months, d.volMonth[id][false], "petitions")
+		}
+		heat := func(from, to int) (chartBlock, error) {
 			cells := make([][]*float64, len(ids))
-			for i, id := range ids {
-				cells[i] = monthSeries(months, d.volMonth[id][false], "petitions")
+			for i := range ids {
+				cells[i] = full[i][from:to]
 			}
+			months := d.months[from:to]
 			return newChartBlock("tr-heatmap", "", h, heatmapChart(months, labels, cells, s.c.T("col.petitions"), h), links, s.markPartial(), axisNames(s.c.T("ax.month"), s.c.T("ax.petitions")))
 		}
 		b, err := heat(window(def.Last))

@@ -114,7 +114,13 @@ func packViews(views map[string]map[string]any) ([]any, map[string]map[string]in
 	var items []any
 	seen := map[string]int{}
 	out := map[string]map[string]int{}
-	for per, v := range views {
+	pers := make([]string, 0, len(views))
+	for per := range views {
+		pers = append(pers, per)
+	}
+	sort.Strings(pers) // a stable order: the same marts give the same bytes
+	for _, per := range pers {
+		v := views[per]
 		out[per] = map[string]int{}
 		ids := make([]string, 0, len(v))
 		for id := range v {

@@ -229,6 +229,7 @@
   }
 
   function setCard(card, p) {
+    if (typeof p === "string") { card.querySelector(".value").textContent = p; return; } // a value alone
     card.className = "card" + (p.c ? " " + p.c : "");
     while (card.firstChild) card.removeChild(card.firstChild);
     card.appendChild(el("div", "label", p.l));
@@ -357,6 +358,7 @@
           loading[k] = true;
           var s = document.createElement("script");
           s.src = data.lazy + k + ".js";
+          s.onerror = function () { loading[k] = false; }; // missing file: the embedded part stays shown
           document.head.appendChild(s);
         }
         return;
