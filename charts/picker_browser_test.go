@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/xinfang/xinfang/charts"
 )
@@ -136,6 +137,22 @@ func TestPeriodPicker(t *testing.T) {
 	choose(ctx, t, "overview", "2026")
 	if after := evalString(ctx, t, "overview", `document.querySelector("main").innerText`); after != before {
 		t.Errorf("overview: choosing the default year again does not give back the page as drawn")
+	}
+	// From the keyboard: on the focused picker (the default year, newest first), the down
+	// arrow chooses the year before, whose card then reads mart.volume's count for it.
+	var prevYear int64
+	if err := testDB.QueryRow(`SELECT petitions FROM mart.volume WHERE unit_id = 'ALL' AND rollup AND period = '2025'`).Scan(&prevYear); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { document.getElementById("period-pick").focus(); return true; })()`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.ArrowDown)); err != nil {
+		t.Fatal(err)
+	}
+	waitReady(ctx, t, "overview by keyboard", "2025")
+	if got := card("kpi-2", "value"); got != commas(prevYear) {
+		t.Errorf("overview 2025 (keyboard): year card %q, mart.volume ALL %d", got, prevYear)
 	}
 
 	// Timeliness: the whole system's row of the unit table, from the lazy data file.
