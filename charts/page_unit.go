@@ -47,7 +47,7 @@ func (s *site) unitPage(d *data, u *unitInfo, ap row) (*page, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.Picker = s.newPicker("")
+	p.Picker = s.newPicker(strings.TrimSuffix(u.File, ".html")) // data/unit/<stem>.js
 	own := s.paren(s.c.T("own"))
 	info.Cards = append(info.Cards, s.kpiCardsFor(cur, s.defaultPeriod(pers), own)...)
 	s.putCards(p.Picker, pers, cur, own)

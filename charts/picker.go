@@ -15,11 +15,11 @@ import (
 // the mart rows by the same code that renders the default page. assets/app.js only swaps
 // those precomputed values in (text through textContent); it computes nothing.
 //
-// Small views (cards, titles, chart bands) are embedded in the page as a JSON block;
-// large ones (tables of every unit, per-period charts) go into one script file per
-// period beside the page, data/<name>-<period>.js, which app.js loads with a <script
-// src> only when that period is chosen: no fetch/XHR, so the site still works from
-// file://, and a page's default load is barely heavier than before.
+// Small views (cards, titles, chart bands) of every period go into one script file,
+// data/<name>.js; large ones (tables of every unit, per-period charts) into one file per
+// period, data/<name>-<period>.js. app.js loads them with a <script src> only when a
+// period is chosen: no fetch/XHR, so the site still works from file://, and a page's
+// default load is the page as before plus its list of periods.
 
 // periodInfo is one period of the data (mart.volume's whole-system rows).
 type periodInfo struct {
@@ -87,7 +87,7 @@ func (s *site) periodSuffix(p periodInfo) string {
 // picker collects a page's per-period views: id (a data-pk attribute in the page) ->
 // payload, for each period key.
 type picker struct {
-	name  string // stem of the lazy data files ("repeat"); set when lazy views exist
+	name  string // stem of its data files ("repeat", "unit/P07-6d972cde")
 	def   string // the period the page shows by default (the as-of year)
 	embed map[string]map[string]any
 	lazy  map[string]map[string]any
@@ -190,7 +190,19 @@ func (s *site) renderPicker(pk *picker, path string, files map[string][]byte) (*
 	if err != nil {
 		return nil, err
 	}
-	payload := map[string]any{"def": pk.def, "items": items, "views": views}
+	// The small views of every period go to data/<name>.js, loaded the first time a
+	// period is chosen (or named in the URL): the page itself carries only the list.
+	keys := make([]string, 0, len(pers))
+	for _, p := range pers {
+		keys = append(keys, p.Key)
+	}
+	sort.Strings(keys)
+	all, err := safeJSON(map[string]any{"items": items, "views": views})
+	if err != nil {
+		return nil, fmt.Errorf("report: period data of %s: %w", path, err)
+	}
+	files["data/"+pk.name+".js"] = []byte("xinfangPeriods(" + all + ");\n")
+	payload := map[string]any{"def": pk.def, "keys": keys, "all": rel(path, "data/"+pk.name+".js")}
 	if len(pk.lazy) > 0 {
 		payload["lazy"] = rel(path, "data/"+pk.name+"-")
 		var lazyKeys []string

@@ -296,33 +296,50 @@ func TestScreenshotMatrix(t *testing.T) {
 	t.Logf("%d screenshots in %s (test-output/screens)", n, time.Since(start).Round(time.Millisecond))
 }
 
-// The picker's lazy data files are inert script: one call of xinfangPeriod with JSON in
+// The picker's data files are inert script: one call of xinfangPeriods (data/<page>.js,
+// the small views of every period) or xinfangPeriod (data/<page>-<period>.js) with JSON in
 // which no data string can close a tag or become a function (the safeJSON rules of the chart
-// blocks), and no NaN or Infinity (JSON has none: a chart gets "-" for them). Every
-// period of mart.volume has a file for each page with lazy views.
+// blocks), and no NaN or Infinity (JSON has none: a chart gets "-" for them). Every page
+// with a picker has its file, and every period of mart.volume a file for each page with
+// large views.
 func TestPeriodDataFiles(t *testing.T) {
 	needSetup(t)
-	var periods int
+	var periods, units int
 	if err := testDB.QueryRow(`SELECT count(*) FROM mart.volume WHERE unit_id = 'ALL' AND rollup`).Scan(&periods); err != nil {
 		t.Fatal(err)
 	}
+	if err := testDB.QueryRow(`SELECT count(*) FROM units`).Scan(&units); err != nil {
+		t.Fatal(err)
+	}
+	inert := func(f, call string) {
+		t.Helper()
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(b)
+		if !strings.HasPrefix(s, call+"({") || !strings.HasSuffix(s, "});\n") || strings.Count(s, "xinfangPeriod") != 1 {
+			t.Errorf("%s: not one %s({...}) call", f, call)
+		}
+		if strings.ContainsAny(s, "<>") || strings.Contains(s, "__f__") || strings.Contains(s, "NaN") || strings.Contains(s, "Infinity") {
+			t.Errorf("%s: raw <, >, __f__, NaN or Infinity in the data", f)
+		}
+	}
 	for _, pg := range []string{"overview", "trends", "repeat", "timeliness", "feedback"} {
+		inert(filepath.Join(testReports, "data", pg+".js"), "xinfangPeriods")
 		files, _ := filepath.Glob(filepath.Join(testReports, "data", pg+"-*.js"))
 		if len(files) != periods {
 			t.Errorf("%s: %d period data files, mart.volume has %d periods", pg, len(files), periods)
 		}
 		for _, f := range files {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s := string(b)
-			if !strings.HasPrefix(s, "xinfangPeriod({") || !strings.HasSuffix(s, "});\n") || strings.Count(s, "xinfangPeriod(") != 1 {
-				t.Errorf("%s: not one xinfangPeriod({...}) call", f)
-			}
-			if strings.ContainsAny(s, "<>") || strings.Contains(s, "__f__") || strings.Contains(s, "NaN") || strings.Contains(s, "Infinity") {
-				t.Errorf("%s: raw <, >, __f__, NaN or Infinity in the data", f)
-			}
+			inert(f, "xinfangPeriod")
 		}
+	}
+	files, _ := filepath.Glob(filepath.Join(testReports, "data", "unit", "*.js"))
+	if len(files) != units {
+		t.Errorf("%d unit period files for %d units", len(files), units)
+	}
+	for _, f := range files {
+		inert(f, "xinfangPeriods")
 	}
 }

@@ -219,8 +219,9 @@
 
   // The period picker (charts/picker.go). Every value it shows was formatted by the
   // report from the marts; here we only put the chosen period's precomputed values in
-  // place, text through textContent. A large view lives in data/<page>-<period>.js,
-  // loaded with a <script src> when that period is chosen (works from file://).
+  // place, text through textContent. The views live in data/<page>.js (small ones, every
+  // period) and data/<page>-<period>.js (large ones), loaded with a <script src> when a
+  // period is first chosen (this works from file://, where fetch does not).
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -340,31 +341,36 @@
     Array.prototype.forEach.call(document.querySelectorAll("table[data-pk]"), function (t) {
       t.xfBase = Array.prototype.map.call(t.tBodies[0].rows, function (r) { return r.cloneNode(true); });
     });
-    var lazy = {}, wanted = null, loading = {};
-    var has = function (k) { return Object.prototype.hasOwnProperty.call(data.views, k); };
     var root = document.documentElement;
-    window.xinfangPeriod = function (d) {
-      lazy[d.period] = d;
-      if (d.period === wanted) { apply(d.items, d.view); root.setAttribute("data-period", d.period); }
-    };
+    var all = null, lazy = {}, wanted = null, loading = {};
+    function load(url, key) {
+      if (loading[key]) return;
+      loading[key] = true;
+      var s = document.createElement("script");
+      s.src = url;
+      s.onerror = function () { loading[key] = false; }; // missing file: the page stays as it is
+      document.head.appendChild(s);
+    }
+    // show puts period k in place once its data has arrived: the small views of every
+    // period (data/<page>.js), then k's large views (data/<page>-<k>.js) if it has any.
+    function show(k) {
+      if (k !== wanted) return;
+      if (!all) { load(data.all, "*"); return; }
+      apply(all.items, all.views[k] || {});
+      if (data.lazy && (data.lazyKeys || []).indexOf(k) >= 0) {
+        if (!lazy[k]) { load(data.lazy + k + ".js", k); return; }
+        apply(lazy[k].items, lazy[k].view);
+      }
+      root.setAttribute("data-period", k);
+    }
+    window.xinfangPeriods = function (d) { all = d; if (wanted) show(wanted); };
+    window.xinfangPeriod = function (d) { lazy[d.period] = d; if (d.period === wanted) show(wanted); };
     function choose(k) {
-      if (!has(k)) k = data.def;
+      if (data.keys.indexOf(k) < 0) k = data.def;
       wanted = k;
       sel.value = k;
       root.removeAttribute("data-period"); // set again once every part of k is in place
-      apply(data.items, data.views[k]);
-      if (data.lazy && (data.lazyKeys || []).indexOf(k) >= 0 && !lazy[k]) {
-        if (!loading[k]) {
-          loading[k] = true;
-          var s = document.createElement("script");
-          s.src = data.lazy + k + ".js";
-          s.onerror = function () { loading[k] = false; }; // missing file: the embedded part stays shown
-          document.head.appendChild(s);
-        }
-        return;
-      }
-      if (lazy[k]) apply(lazy[k].items, lazy[k].view);
-      root.setAttribute("data-period", k);
+      show(k);
     }
     function fromHash() {
       var m = /(?:^#|&)period=([0-9A-Za-z-]+)/.exec(location.hash);
