@@ -26,6 +26,8 @@ type chartBlock struct {
 	Height int
 	JSON   template.JS // safe to embed in HTML: see safeJSON
 	Note   string
+	opt    map[string]any // the option as serialised (the period picker re-sends it)
+	months []string       // the month axis of a chart over months (period picker bands)
 }
 
 // chartPayload is what app.js reads: the ECharts option plus, for charts that name
@@ -67,7 +69,7 @@ func newChartBlock(id, title string, height int, c optioner, links map[string]st
 	if err != nil {
 		return chartBlock{}, fmt.Errorf("chart %s: %w", id, err)
 	}
-	return chartBlock{ID: id, Title: title, Height: height, JSON: template.JS(b)}, nil
+	return chartBlock{ID: id, Title: title, Height: height, JSON: template.JS(b), opt: opt}, nil
 }
 
 // mark edits a chart's option (as plain JSON maps) before it is serialised.

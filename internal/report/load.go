@@ -15,7 +15,6 @@ type data struct {
 	volCur     map[string]map[string]row // unit (own; ALL) -> period -> volume row
 	trend      map[string]row            // unit (own; ALL) -> trend row
 	trendIncl  map[string]row            // unit incl. descendants -> trend row
-	year       map[string]map[string]row // table -> unit -> row for the as-of year (own; ALL)
 	monthAll   map[string][]row          // table -> ALL monthly rows
 	apRows     []row
 	apInd      map[string][]row // unit -> indicators of apPeriod
@@ -145,27 +144,6 @@ func (s *site) loadTrend(d *data) error {
 		}
 	}
 	return nil
-}
-
-// loadYear loads the as-of year's rows (own records; ALL) of the given period tables.
-func (s *site) loadYear(tables ...string) loader {
-	return func(d *data) error {
-		if d.year == nil {
-			d.year = map[string]map[string]row{}
-		}
-		for _, t := range tables {
-			rows, err := s.src.query("mart."+t, periodKey,
-				`SELECT * FROM mart.`+t+` WHERE period_type = 'year' AND period = ? AND (NOT rollup OR unit_id = 'ALL')`, s.year)
-			if err != nil {
-				return err
-			}
-			d.year[t] = map[string]row{}
-			for _, r := range rows {
-				d.year[t][r.str("unit_id")] = r
-			}
-		}
-		return nil
-	}
 }
 
 // loadMonthAll loads the whole system's monthly rows of the given period tables.

@@ -9,7 +9,12 @@ func (s *site) trendsPage() (*page, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &page{Path: "trends.html", Title: s.c.T("nav.trends"), NavKey: "nav.trends"}
+	p := &page{Path: "trends.html", Title: s.c.T("nav.trends"), NavKey: "nav.trends", Picker: s.newPicker("trends")}
+	pers, err := s.periods()
+	if err != nil {
+		return nil, err
+	}
+	def := s.defaultPeriod(pers)
 	// Heatmap: top units by last-12-month volume over the last 24 months.
 	n := 40
 	hm := &section{Title: s.sprintf("tr.heatmap", n)}
@@ -23,22 +28,47 @@ func (s *site) trendsPage() (*page, error) {
 	if len(ids) > n {
 		ids = ids[:n]
 	}
-	months := d.months
-	if len(months) > 24 {
-		months = months[len(months)-24:]
-	}
-	if len(ids) > 0 && len(months) > 0 {
-		labels, links := s.chartLabels(p.Path, ids)
-		cells := make([][]*float64, len(ids))
-		for i, id := range ids {
-			cells[i] = monthSeries(months, d.volMonth[id][false], "petitions")
+	// The 24 months up to a period's last month (the as-of month by default).
+	window := func(last string) (int, int) {
+		end := sort.SearchStrings(d.months, last)
+		if end < len(d.months) && d.months[end] == last {
+			end++
 		}
+		return max(0, end-24), end
+	}
+	if len(ids) > 0 && len(d.months) > 0 {
+		labels, links := s.chartLabels(p.Path, ids)
 		h := 90 + 18*len(ids)
-		b, err := newChartBlock("tr-heatmap", "", h, heatmapChart(months, labels, cells, s.c.T("col.petitions"), h), links, s.markPartial(), axisNames(s.c.T("ax.month"), s.c.T("ax.petitions")))
+		full := make([][]*float64, len(ids)) // every month, sliced for each period's window
+		for i, id := range ids {
+			full[i] = monthSeries(d.months, d.volMonth[id][false], "petitions")
+		}
+		heat := func(from, to int) (chartBlock, error) {
+			cells := make([][]*float64, len(ids))
+			for i := range ids {
+				cells[i] = full[i][from:to]
+			}
+			months := d.months[from:to]
+			return newChartBlock("tr-heatmap", "", h, heatmapChart(months, labels, cells, s.c.T("col.petitions"), h), links, s.markPartial(), axisNames(s.c.T("ax.month"), s.c.T("ax.petitions")))
+		}
+		b, err := heat(window(def.Last))
 		if err != nil {
 			return nil, err
 		}
 		hm.Charts = append(hm.Charts, b)
+		hm.PK = "tr-heatmap-t"
+		for _, per := range pers {
+			title := hm.Title
+			if per.Key != def.Key {
+				title += " · " + per.Key
+			}
+			p.Picker.put(per.Key, hm.PK, title, false)
+			pb, err := heat(window(per.Last))
+			if err != nil {
+				return nil, err
+			}
+			p.Picker.put(per.Key, "tr-heatmap", chartPayloadFor(pb), true)
+		}
 	} else {
 		hm.Missing = s.c.T("empty")
 	}

@@ -43,10 +43,14 @@ func (s *site) unitPage(d *data, u *unitInfo, ap row) (*page, error) {
 		info.Links = append(info.Links, link{Href: c.Href, Label: s.c.T("u.children") + s.c.T("colon") + c.Text})
 	}
 	cur := d.volCur[u.ID]
-	for _, k := range []struct{ per, label string }{{s.month, "ov.month"}, {s.quarter, "ov.quarter"}, {s.year, "ov.year"}} {
-		r, ok := cur[k.per]
-		info.Cards = append(info.Cards, s.kpiCard(s.c.T(k.label)+" "+k.per+s.paren(s.c.T("own")), r, ok))
+	pers, err := s.periods()
+	if err != nil {
+		return nil, err
 	}
+	p.Picker = s.newPicker(strings.TrimSuffix(u.File, ".html")) // data/unit/<stem>.js
+	own := s.paren(s.c.T("own"))
+	info.Cards = append(info.Cards, s.kpiCardsFor(cur, s.defaultPeriod(pers), own)...)
+	s.putCards(p.Picker, pers, cur, own)
 	tr, ok := d.trend[u.ID]
 	info.Cards = append(info.Cards, s.trendCard(s.c.T("ov.trend")+s.paren(s.c.T("own")), tr, ok))
 	if len(u.Children) > 0 {
@@ -75,6 +79,7 @@ func (s *site) unitPage(d *data, u *unitInfo, ap row) (*page, error) {
 			return nil, err
 		}
 		trend.Charts = append(trend.Charts, b)
+		s.putBands(p.Picker, pers, "u-trend", d.months, true)
 	} else {
 		trend.Missing = s.c.T("empty")
 	}

@@ -34,11 +34,13 @@ type page struct {
 	Subtitle string
 	NavKey   string
 	Sections []*section
+	Picker   *picker // the period picker's views (nil: no picker)
 }
 
 // section is a titled block of a page.
 type section struct {
 	ID, Title, Intro, Missing, Note string
+	PK                              string // data-pk of the title (period picker)
 	Cards                           []card
 	Links                           []link
 	Charts                          []chartBlock
@@ -47,6 +49,7 @@ type section struct {
 
 type card struct {
 	Label, Value, Sub, Class string
+	PK                       string // data-pk (period picker)
 	Why                      string // why the value is what it is (the trend verdict)
 	Deltas                   []delta
 }
@@ -60,6 +63,8 @@ type table struct {
 	Title, Missing, Note, Empty, CSVName string
 	Cols                                 []column
 	Rows                                 [][]cell
+	PK                                   string   // data-pk (period picker)
+	keys                                 []string // each row's unit id (period picker)
 }
 
 type column struct {
@@ -95,6 +100,8 @@ type site struct {
 	files     map[string][]byte // extra files (xlsx) by relative path
 	topN      int
 	now       time.Time
+	// every period of the data (period picker), loaded once
+	periodList []periodInfo
 }
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
@@ -183,6 +190,15 @@ func (s *site) write(dir string) (int, error) {
 			"Footer": s.c.T("footer") + " " + s.c.T("generated") + " " + s.now.In(s.cfg.Location()).Format("2006-01-02 15:04 -07:00"),
 		}
 		data["Toc"], data["TocLabel"] = contents(p), s.c.T("toc")
+		if p.Picker != nil {
+			pv, err := s.renderPicker(p.Picker, p.Path, s.files)
+			if err != nil {
+				return 0, err
+			}
+			if pv != nil {
+				data["Picker"] = pv
+			}
+		}
 		buf.Reset()
 		if err := pageTpl.Execute(&buf, data); err != nil {
 			return 0, fmt.Errorf("report: render %s: %w", p.Path, err)
@@ -192,6 +208,9 @@ func (s *site) write(dir string) (int, error) {
 		}
 	}
 	for name, b := range s.files {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, filepath.FromSlash(name))), 0o755); err != nil {
+			return 0, fmt.Errorf("report: create folder for %s: %w", name, err)
+		}
 		if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(name)), b, 0o644); err != nil {
 			return 0, fmt.Errorf("report: write %s: %w", name, err)
 		}

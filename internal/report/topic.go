@@ -8,7 +8,7 @@ import (
 
 // monthlyRateSection is a section holding one monthly rate chart ("no rows" when
 // its marts have no monthly rows).
-func (s *site) monthlyRateSection(title, id string, d *data, lines ...[2]string) (*section, error) {
+func (s *site) monthlyRateSection(p *page, title, id string, d *data, lines ...[2]string) (*section, error) {
 	sec := &section{Title: title}
 	b, ok, err := s.monthlyRateChart(id, d, lines...)
 	if err != nil {
@@ -16,6 +16,13 @@ func (s *site) monthlyRateSection(title, id string, d *data, lines ...[2]string)
 	}
 	if ok {
 		sec.Charts = append(sec.Charts, b)
+		if p.Picker != nil {
+			pers, err := s.periods()
+			if err != nil {
+				return nil, err
+			}
+			s.putBands(p.Picker, pers, id, b.months, true)
+		}
 	} else {
 		sec.Missing = s.c.T("empty")
 	}
@@ -47,6 +54,7 @@ func (s *site) monthlyRateChart(id string, d *data, lines ...[2]string) (chartBl
 		}
 	}
 	b, err := newChartBlock(id, "", 300, lineChart(months, series, 300, true), nil, marks...)
+	b.months = months
 	return b, err == nil, err
 }
 
@@ -112,8 +120,9 @@ func goalMark(i int, segs []goalSegment, color string) mark {
 	}
 }
 
-// unitYearTable is a by-unit table of this year's rows from several marts.
-func (s *site) unitYearTable(from string, d *data, name string, specs []colSpec) *table {
+// unitYearTable is a by-unit table of one period's rows (year: table -> unit -> row)
+// from several marts.
+func (s *site) unitYearTable(from string, year map[string]map[string]row, name string, specs []colSpec) *table {
 	keys := []string{"unit"}
 	for _, c := range specs {
 		keys = append(keys, c.col)
@@ -123,7 +132,7 @@ func (s *site) unitYearTable(from string, d *data, name string, specs []colSpec)
 		cells := []cell{s.unitCell(from, id)}
 		any := false
 		for _, c := range specs {
-			r, ok := d.year[c.table][id]
+			r, ok := year[c.table][id]
 			if !ok {
 				cells = append(cells, cell{Text: "-", Class: "num"})
 				continue
@@ -140,9 +149,74 @@ func (s *site) unitYearTable(from string, d *data, name string, specs []colSpec)
 		}
 		if any {
 			t.Rows = append(t.Rows, cells)
+			t.keys = append(t.keys, id)
 		}
 	}
 	return t
+}
+
+// unitPeriodSection is a section holding a by-unit table that follows the period
+// picker: the as-of year's table as the page shows it, and every other period's rows
+// as lazy views (data/<page>-<period>.js). Each mart is read once for every period,
+// only the columns the table shows.
+func (s *site) unitPeriodSection(p *page, titleKey, periodTitleKey, name string, specs []colSpec) (*section, error) {
+	pers, err := s.periods()
+	if err != nil {
+		return nil, err
+	}
+	def := s.defaultPeriod(pers)
+	cols := map[string][]string{}
+	var tables []string
+	for _, c := range specs {
+		if cols[c.table] == nil {
+			tables = append(tables, c.table)
+		}
+		cols[c.table] = append(cols[c.table], c.col)
+		if c.denom != "" {
+			cols[c.table] = append(cols[c.table], c.denom)
+		}
+	}
+	byPer := map[string]map[string]map[string]row{} // period -> table -> unit -> row
+	for _, t := range tables {
+		seen := map[string]bool{}
+		var sel []string
+		for _, c := range cols[t] {
+			if !seen[c] {
+				seen[c] = true
+				sel = append(sel, c)
+			}
+		}
+		rows, err := s.src.query("mart."+t, append(append([]string{}, periodKey...), sel...),
+			`SELECT unit_id, period, `+strings.Join(sel, ", ")+` FROM mart.`+t+` WHERE (NOT rollup OR unit_id = 'ALL')`)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			per := r.str("period")
+			if byPer[per] == nil {
+				byPer[per] = map[string]map[string]row{}
+			}
+			if byPer[per][t] == nil {
+				byPer[per][t] = map[string]row{}
+			}
+			byPer[per][t][r.str("unit_id")] = r
+		}
+	}
+	pk := "t-" + name
+	sec := &section{Title: s.c.T(titleKey) + " " + s.year, PK: pk + "-title"}
+	t := s.unitYearTable(p.Path, byPer[s.year], name, specs)
+	t.PK = pk
+	sec.Tables = append(sec.Tables, t)
+	for _, per := range pers {
+		title := sec.Title
+		if per.Key != def.Key {
+			title = s.c.T(periodTitleKey) + s.periodSuffix(per)
+		}
+		p.Picker.put(per.Key, sec.PK, title, false)
+		pt := s.unitYearTable(p.Path, byPer[per.Key], name, specs)
+		p.Picker.put(per.Key, pk, tablePayload(pt, t), true)
+	}
+	return sec, nil
 }
 
 type colSpec struct{ table, col, kind, denom string }

@@ -4,6 +4,15 @@
 (function () {
   "use strict";
 
+  var chartsById = {}; // chart container id -> {chart, box, area: its first series' markArea as drawn}
+
+  // richText tooltips: drawn on the canvas, not as HTML, so a hostile unit name stays text.
+  function textTooltips(opt) {
+    var tips = [].concat(opt.tooltip || {});
+    for (var t = 0; t < tips.length; t++) { tips[t].renderMode = "richText"; }
+    opt.tooltip = tips.length === 1 ? tips[0] : tips;
+  }
+
   function initCharts() {
     var boxes = document.querySelectorAll("div.chart[data-chart]");
     var made = [];
@@ -13,10 +22,7 @@
       if (!src || typeof echarts === "undefined") continue;
       var payload = JSON.parse(src.textContent);
       var opt = payload.option || {};
-      // Tooltips drawn on the canvas, not as HTML: a hostile unit name stays text.
-      var tips = [].concat(opt.tooltip || {});
-      for (var t = 0; t < tips.length; t++) { tips[t].renderMode = "richText"; }
-      opt.tooltip = tips.length === 1 ? tips[0] : tips;
+      textTooltips(opt);
       var links = payload.links || null;
       if (links) {
         [].concat(opt.yAxis || []).concat(opt.xAxis || []).forEach(function (ax) {
@@ -25,6 +31,8 @@
       }
       var chart = echarts.init(box, null, { renderer: "canvas" });
       chart.setOption(opt);
+      var s0 = [].concat(opt.series || [])[0];
+      chartsById[box.id] = { chart: chart, box: box, links: !!links, area: s0 && s0.markArea ? s0.markArea : null };
       if (links) {
         chart.on("click", function (links) {
           return function (p) {
@@ -171,8 +179,9 @@
       prev.addEventListener("click", function () { if (state.page > 0) { state.page--; state.show(); } });
       next.addEventListener("click", function () { state.page++; state.show(); });
 
-      input.addEventListener("input", function () {
+      var filter = function () {
         var q = input.value.trim().toLowerCase(), shown = 0;
+        total = table.tBodies[0].rows.length;
         Array.prototype.forEach.call(table.tBodies[0].rows, function (r) {
           var hit = q === "" || r.textContent.toLowerCase().indexOf(q) >= 0;
           if (hit) { r.removeAttribute("data-out"); shown++; } else r.setAttribute("data-out", "1");
@@ -180,7 +189,16 @@
         count.textContent = (q === "" ? total : shown + " / " + total) + L.rows;
         state.page = 0;
         state.show();
-      });
+      };
+      input.addEventListener("input", filter);
+      // The period picker replaced the rows: unsorted again, the filter re-applied.
+      table.xfRefresh = function () {
+        Array.prototype.forEach.call(table.tHead.rows[0].cells, function (c) {
+          c.removeAttribute("data-dir");
+          c.setAttribute("aria-sort", "none");
+        });
+        filter();
+      };
       btn.addEventListener("click", function () { downloadCSV(table); });
       // Sorting from the keyboard: each header's label goes inside a button (Tab to
       // it, Enter or Space sorts), and the header carries aria-sort.
@@ -199,7 +217,182 @@
     });
   }
 
-  function start() { initTables(); initCharts(); }
+  // The period picker (charts/picker.go). Every value it shows was formatted by the
+  // report from the marts; here we only put the chosen period's precomputed values in
+  // place, text through textContent. The views live in data/<page>.js (small ones, every
+  // period) and data/<page>-<period>.js (large ones), loaded with a <script src> when a
+  // period is first chosen (this works from file://, where fetch does not).
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function setCard(card, p) {
+    if (typeof p === "string") { card.querySelector(".value").textContent = p; return; } // a value alone
+    card.className = "card" + (p.c ? " " + p.c : "");
+    while (card.firstChild) card.removeChild(card.firstChild);
+    card.appendChild(el("div", "label", p.l));
+    card.appendChild(el("div", "value", p.v));
+    if (p.s) card.appendChild(el("div", "sub", p.s));
+    if (p.w) card.appendChild(el("div", "why", p.w));
+    (p.d || []).forEach(function (d) {
+      var div = el("div", "delta" + (d[2] ? " " + d[2] : ""));
+      div.appendChild(el("span", "arrow", d[3]));
+      div.appendChild(document.createTextNode(" " + d[0] + " " + d[1]));
+      card.appendChild(div);
+    });
+  }
+
+  // makeCell builds a <td> from [text, sort, class, href] (picker.go encCell): sort 1 is
+  // the text itself, 2 the text without its thousands commas; a missing class is the
+  // table's default dc, 0 none.
+  function makeCell(c, dc) {
+    var td = document.createElement("td");
+    var cls = c.length > 2 && c[2] !== "" ? c[2] : dc;
+    if (cls) td.className = cls;
+    var sort = c[1] === 1 ? c[0] : c[1] === 2 ? c[0].replace(/,/g, "") : c[1];
+    if (sort) td.setAttribute("data-sort", sort);
+    if (c[3]) { var a = el("a", "", c[0]); a.setAttribute("href", c[3]); td.appendChild(a); }
+    else td.textContent = c[0];
+    return td;
+  }
+
+  function setTable(table, p) {
+    var tb = table.tBodies[0];
+    var frag = document.createDocumentFragment();
+    p.rows.forEach(function (row) {
+      var tr;
+      if (row.r !== undefined && table.xfBase && table.xfBase[row.r]) {
+        tr = table.xfBase[row.r].cloneNode(false);
+        tr.appendChild(table.xfBase[row.r].cells[0].cloneNode(true));
+      } else tr = document.createElement("tr");
+      row.c.forEach(function (c) { tr.appendChild(makeCell(c, p.dc || "")); });
+      frag.appendChild(tr);
+    });
+    while (tb.firstChild) tb.removeChild(tb.firstChild);
+    tb.appendChild(frag);
+    if (table.xfRefresh) table.xfRefresh();
+  }
+
+  function setTitle(h, text) {
+    h.textContent = text;
+    var sec = h.closest("section");
+    if (sec && sec.id) {
+      var a = document.querySelector('nav.toc a[href="#' + sec.id + '"]');
+      if (a) a.textContent = text;
+    }
+  }
+
+  function setChart(c, p) {
+    if (p.option) {
+      var opt = JSON.parse(JSON.stringify(p.option));
+      textTooltips(opt);
+      if (c.links) {
+        [].concat(opt.yAxis || []).concat(opt.xAxis || []).forEach(function (ax) {
+          if (ax && ax.type === "category") ax.triggerEvent = true;
+        });
+      }
+      if (p.h) c.box.style.height = p.h + "px";
+      c.chart.setOption(opt, true);
+      c.chart.resize();
+      return;
+    }
+    // A band over the chosen period's months, beside the partial-month band.
+    var area = c.area ? JSON.parse(JSON.stringify(c.area)) : { silent: true, data: [] };
+    if (p.band) {
+      area.data = (area.data || []).concat([[
+        { name: p.band[2], xAxis: p.band[0], itemStyle: { color: "rgba(31,78,121,0.16)" },
+          label: { show: true, position: "insideTop", color: "#1f4e79", fontWeight: "bold" } },
+        { xAxis: p.band[1] }]]);
+    }
+    c.chart.setOption({ series: [{ markArea: area }] });
+  }
+
+  function apply(items, view) {
+    if (view.chosen !== undefined || view["kpi-0"] !== undefined) {
+      Array.prototype.forEach.call(document.querySelectorAll(".card.chosen"), function (c) { c.classList.remove("chosen"); });
+    }
+    Object.keys(view).forEach(function (id) {
+      if (id === "chosen") return; // after the cards, below
+      var p = items[view[id]];
+      var nodes = document.querySelectorAll('[data-pk="' + id + '"]');
+      Array.prototype.forEach.call(nodes, function (n) {
+        if (n.classList.contains("card")) setCard(n, p);
+        else if (n.tagName === "TABLE") setTable(n, p);
+        else setTitle(n, p);
+      });
+      if (chartsById[id]) setChart(chartsById[id], p);
+    });
+    if (view.chosen !== undefined) { // outline the chosen period's card
+      var c = document.querySelector('.card[data-pk="' + items[view.chosen] + '"]');
+      if (c) c.classList.add("chosen");
+    }
+  }
+
+  function initPicker() {
+    var src = document.getElementById("period-picker");
+    var sel = document.getElementById("period-pick");
+    if (!src || !sel) return;
+    var data = JSON.parse(src.textContent);
+    // The rows of each switchable table as rendered, before any sort: a period's row
+    // {r: i} reuses row i's unit cell.
+    Array.prototype.forEach.call(document.querySelectorAll("table[data-pk]"), function (t) {
+      t.xfBase = Array.prototype.map.call(t.tBodies[0].rows, function (r) { return r.cloneNode(true); });
+    });
+    var root = document.documentElement;
+    var all = null, lazy = {}, wanted = null, loading = {};
+    function load(url, key) {
+      if (loading[key]) return;
+      loading[key] = true;
+      var s = document.createElement("script");
+      s.src = url;
+      s.onerror = function () { loading[key] = false; }; // missing file: the page stays as it is
+      document.head.appendChild(s);
+    }
+    // show puts period k in place once its data has arrived: the small views of every
+    // period (data/<page>.js), then k's large views (data/<page>-<k>.js) if it has any.
+    function show(k) {
+      if (k !== wanted) return;
+      if (!all) { load(data.all, "*"); return; }
+      apply(all.items, all.views[k] || {});
+      if (data.lazy && (data.lazyKeys || []).indexOf(k) >= 0) {
+        if (!lazy[k]) { load(data.lazy + k + ".js", k); return; }
+        apply(lazy[k].items, lazy[k].view);
+      }
+      root.setAttribute("data-period", k);
+    }
+    window.xinfangPeriods = function (d) { all = d; if (wanted) show(wanted); };
+    window.xinfangPeriod = function (d) { lazy[d.period] = d; if (d.period === wanted) show(wanted); };
+    function choose(k) {
+      if (data.keys.indexOf(k) < 0) k = data.def;
+      wanted = k;
+      sel.value = k;
+      root.removeAttribute("data-period"); // set again once every part of k is in place
+      show(k);
+    }
+    function fromHash() {
+      var m = /(?:^#|&)period=([0-9A-Za-z-]+)/.exec(location.hash);
+      return m ? m[1] : null;
+    }
+    sel.addEventListener("change", function () {
+      var k = sel.value;
+      choose(k);
+      var h = k === data.def ? location.pathname + location.search : "#period=" + k;
+      try { history.replaceState(null, "", h); } catch (e) { location.hash = k === data.def ? "" : "period=" + k; }
+    });
+    window.addEventListener("hashchange", function () {
+      var k = fromHash();
+      if (k && k !== wanted) choose(k);
+    });
+    sel.closest(".picker").hidden = false;
+    var k = fromHash();
+    if (k && k !== data.def) choose(k);
+    else { wanted = data.def; root.setAttribute("data-period", data.def); }
+  }
+
+  function start() { initTables(); initCharts(); initPicker(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
