@@ -252,7 +252,7 @@ def main():
     r.pool.shutdown()
     wall = time.time() - t0
 
-    fmt = "%-5s %-6s %-10s %-22s %-7s %8s %10s %12s"
+    fmt = "%-5s %-6s %-10s %-23s %-7s %8s %10s %12s"
     print(fmt % ("suite", "data", "as-of", "mart", "spec", "rows", "cells", "differences"))
     rows = cells = diffs = 0
     for suite, ds, asof, t, impl, res in results:
