@@ -39,6 +39,8 @@ KEYS = {
     "appraisal_peer_median": ["peer_group", "period_type", "period", "indicator"],
     "commendation_candidates": PERIOD_KEY,
     "peer_quantiles": ["peer_group", "period_type", "period", "metric"],
+    "inspection_priority": ["unit_id", "period_type", "period"],
+    "volume_moving_average": PERIOD_KEY,
     "targets": ["unit_id", "rollup", "year", "metric"],
     "targets_backtest": ["unit_id", "rollup", "metric", "year"],
     "campaign": ["campaign_id", "unit_id", "rollup"],

@@ -44,9 +44,9 @@ GEN, D = "<the data's last day>", "<suite D's dates>"  # resolved once the optio
 
 # Which implementation writes which marts.
 SPEC_TABLES = {
-    "spec_a": ["volume", "repeat", "closure", "trend"],
+    "spec_a": ["volume", "repeat", "closure", "trend", "volume_moving_average"],
     "spec_b": ["timeliness", "acceptance", "feedback", "veto", "appraisal", "appraisal_indicators",
-               "appraisal_peer_median", "commendation_candidates", "peer_quantiles"],
+               "appraisal_peer_median", "commendation_candidates", "peer_quantiles", "inspection_priority"],
     "spec_c": ["timeliness", "acceptance", "feedback", "supervision", "targets", "targets_backtest"],
     "spec_d": ["campaign", "campaign_groups", "alerts", "cohort"],
 }

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Independent implementation of SPEC §3-4 for mart.volume, mart.repeat, mart.closure and
-mart.trend (the seasonal Kendall verdict, from this file's own monthly volume).
+mart.trend (the seasonal Kendall verdict) and mart.volume_moving_average, both from this file's
+own monthly volume.
 
 Written from /work/shared/docs/SPEC.md (and the column readings in docs/METRICS.md), not from
 queries/sql. Plain Python 3, stdlib only. Reads one canonical CSV (every optional field mapped)
-and the units CSV, writes volume.csv, repeat.csv, closure.csv and trend.csv into OUTDIR with the mart's
+and the units CSV, writes volume.csv, repeat.csv, closure.csv, trend.csv and volume_moving_average.csv into OUTDIR with the mart's
 columns (NULL = empty cell).
 
 Usage: spec_a.py PETITIONS.csv UNITS.csv OUTDIR [--as-of 2026-05-20] [--repeat-window 365]
@@ -341,7 +342,28 @@ def compute(pet_path, units_path, asof, rwin=365, cwin=180, cmin=5):
                 rate(c["satisfied"] + c["basically"], c["rated"]), rate(c["rated"], cl),
                 c["justified"], c["partly"]])
     out["trend"] = trend(out["volume"], asof)
+    out["volume_moving_average"] = moving_average(out["volume"])
     return out
+
+
+def moving_average(volume):
+    """Per unit, rollup and month: ma12 = the mean of the month's petitions and the 11 months
+    before it, for complete months with 11 months of data before them (NULL otherwise)."""
+    cols, rows = volume
+    ix = {c: i for i, c in enumerate(cols)}
+    keep = ["unit_id", "rollup", "period_type", "period", "period_start", "period_end", "complete", "petitions"]
+    by = defaultdict(list)
+    for r in rows:
+        if r[ix["period_type"]] == "month":
+            by[(r[0], r[1])].append(r)
+    out = []
+    for k, rs in by.items():
+        rs.sort(key=lambda r: r[ix["period_start"]])
+        for i, r in enumerate(rs):
+            win = [x[ix["petitions"]] for x in rs[max(0, i - 11):i + 1]]
+            ma = sum(win) / 12 if r[ix["complete"]] and len(win) == 12 else None
+            out.append([r[ix[c]] for c in keep] + [ma])
+    return keep + ["ma12"], out
 
 
 TREND_COLS = ["unit_id", "rollup", "as_of", "label", "mk_s", "mk_var", "mk_z", "sens_slope",

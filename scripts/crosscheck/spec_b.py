@@ -8,8 +8,8 @@ Assumes one CSV source with the canonical column names (every field mapped, so e
 metric is tracked) and the default config (calendar days, accept 15, handle 60,
 feedback 60, extension cap 30, basis 'due', default veto rules and appraisal table).
 Writes timeliness.csv, acceptance.csv, feedback.csv, veto.csv, appraisal.csv,
-appraisal_indicators.csv, appraisal_peer_median.csv, commendation_candidates.csv and
-peer_quantiles.csv to --out. Everything is computed from
+appraisal_indicators.csv, appraisal_peer_median.csv, commendation_candidates.csv,
+peer_quantiles.csv and inspection_priority.csv to --out. Everything is computed from
 the raw petitions and units CSVs: the appraisal's repeat, first-contact, follow-up,
 satisfaction and year-on-year indicators come from spec_a.compute() on the same input, in
 process; no product output (and no file written by another script) is read.
@@ -363,6 +363,42 @@ def main():
     sa = A.compute(a.petitions, a.units, as_of)
     ext = {t: A.indexed(sa, t) for t in ("repeat", "closure", "volume")}
     appraisal(a, as_of, units, periods, mine, ext, vetoed)
+    tr = {(r[0], r[1]): dict(zip(sa["trend"][0], r)) for r in sa["trend"][1]}
+    inspection_priority(a, units, periods, mine, ext, tr)
+
+
+def inspection_priority(a, units, periods, mine, ext, tr):
+    """The quarterly review's inspection priorities (docs/METRICS.md's reading): per quarter
+    and known unit, listed when its own volume rises (trend 'rising', or a positive
+    ttm_change_pct) while its on-time rate is at or below the quarter's 25th percentile of
+    unit rates or its repeat rate at or above the 75th; a rate counts (for the unit and the
+    percentile) only when its base reaches MIN_N."""
+    cols = ["unit_id", "period_type", "period", "on_time_rate", "repeat_rate", "on_time_cut", "repeat_cut",
+            "label", "mk_z", "ttm", "ttm_change_pct", "rising", "low_on_time", "high_repeat", "priority"]
+    with open(os.path.join(a.out, "inspection_priority.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(cols)
+        for pt, p, _, _ in periods:
+            if pt != "quarter":
+                continue
+            ot, rr = {}, {}
+            for u in units:
+                t = mine[("timeliness", u, False, pt, p)]
+                if t["due"] >= MIN_N and t["on_time_rate"] is not None:
+                    ot[u] = t["on_time_rate"]
+                r = ext["repeat"][(u, False, pt, p)]
+                if r["petitions"] >= MIN_N and r["repeat_rate"] is not None:
+                    rr[u] = r["repeat_rate"]
+            oc = quantile(list(ot.values()), 0.25) if ot else None
+            rc = quantile(list(rr.values()), 0.75) if rr else None
+            for u in sorted(units):
+                t = tr[(u, False)]
+                ch = t["ttm_change_pct"]
+                rising = t["label"] == "rising" or (ch is not None and ch > 0)
+                low = u in ot and oc is not None and ot[u] <= oc
+                high = u in rr and rc is not None and rr[u] >= rc
+                w.writerow([fmt(x) for x in [u, pt, p, ot.get(u), rr.get(u), oc, rc, t["label"], t["mk_z"], t["ttm"],
+                                              ch, rising, low, high, rising and (low or high)]])
 
 
 def appraisal(a, as_of, units, periods, mine, ext, vetoed):
