@@ -47,6 +47,8 @@ KEYS = {
     "campaign_groups": ["campaign_id", "group"],
     "alerts": ["week_start", "unit_id", "kind", "category"],  # category empty for total/collective
     "cohort": PERIOD_KEY,
+    "campaign_weekly": ["campaign_id", "series", "week_start"],
+    "alert_series": ["unit_id", "kind", "category", "week_start"],
 }
 
 # Product columns no implementation produces, each with the reason. Everything else in a

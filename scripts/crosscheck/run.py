@@ -48,7 +48,7 @@ SPEC_TABLES = {
     "spec_b": ["timeliness", "acceptance", "feedback", "veto", "appraisal", "appraisal_indicators",
                "appraisal_peer_median", "commendation_candidates", "peer_quantiles", "inspection_priority"],
     "spec_c": ["timeliness", "acceptance", "feedback", "supervision", "targets", "targets_backtest"],
-    "spec_d": ["campaign", "campaign_groups", "alerts", "cohort"],
+    "spec_d": ["campaign", "campaign_groups", "campaign_weekly", "alerts", "alert_series", "cohort"],
 }
 
 # suite -> [(data set, as-of dates, implementation, marts)]. Data sets:
