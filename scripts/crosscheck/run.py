@@ -93,6 +93,8 @@ class Runner:
             out = open(stdout, "w") if stdout else lf
             try:
                 rc = subprocess.run(argv, stdout=out, stderr=lf, cwd=cwd).returncode
+            except OSError as e:  # e.g. go or python3 not on PATH
+                raise StepFailed("%s could not start: %s: %s" % (name, " ".join(argv), e))
             finally:
                 if stdout:
                     out.close()
