@@ -46,7 +46,8 @@ GEN, D = "<the data's last day>", "<suite D's dates>"  # resolved once the optio
 SPEC_TABLES = {
     "spec_a": ["volume", "repeat", "closure", "trend", "volume_moving_average"],
     "spec_b": ["timeliness", "acceptance", "feedback", "veto", "appraisal", "appraisal_indicators",
-               "appraisal_peer_median", "commendation_candidates", "peer_quantiles", "inspection_priority"],
+               "appraisal_peer_median", "commendation_candidates", "peer_quantiles", "inspection_priority",
+               "veto_handler_units", "unknown_units"],
     "spec_c": ["timeliness", "acceptance", "feedback", "supervision", "targets", "targets_backtest"],
     "spec_d": ["campaign", "campaign_groups", "campaign_weekly", "alerts", "alert_series", "cohort"],
 }

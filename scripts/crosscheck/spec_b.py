@@ -9,7 +9,8 @@ metric is tracked) and the default config (calendar days, accept 15, handle 60,
 feedback 60, extension cap 30, basis 'due', default veto rules and appraisal table).
 Writes timeliness.csv, acceptance.csv, feedback.csv, veto.csv, appraisal.csv,
 appraisal_indicators.csv, appraisal_peer_median.csv, commendation_candidates.csv,
-peer_quantiles.csv and inspection_priority.csv to --out. Everything is computed from
+peer_quantiles.csv, inspection_priority.csv, veto_handler_units.csv and unknown_units.csv
+to --out. Everything is computed from
 the raw petitions and units CSVs: the appraisal's repeat, first-contact, follow-up,
 satisfaction and year-on-year indicators come from spec_a.compute() on the same input, in
 process; no product output (and no file written by another script) is read.
@@ -356,6 +357,26 @@ def main():
                     if trig and scope == "unit":
                         vetoed.add((s, y))
                     w.writerow([scope, s, y, rid, metric, op, v, fmt(float(th)), fmt(trig)])
+
+    # The units of each handler (the veto page) and the unknown units (data quality), from
+    # the records up to as_of.
+    hu = defaultdict(list)
+    uu = defaultdict(list)
+    for x in recs:
+        if x["handler"]:
+            hu[(x["handler"], x["unit"])].append(x["received"])
+        if x["unit"] not in units:
+            uu[x["unit"]].append(x["received"])
+    with open(os.path.join(a.out, "veto_handler_units.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["handler_id", "unit_id", "known_unit", "records", "last_received"])
+        for (h, u), ds in sorted(hu.items()):
+            w.writerow([h, u, fmt(u in units), len(ds), max(ds).isoformat()])
+    with open(os.path.join(a.out, "unknown_units.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["unit_id", "petitions", "first_received", "last_received"])
+        for u, ds in sorted(uu.items()):
+            w.writerow([u, len(ds), min(ds).isoformat(), max(ds).isoformat()])
 
     # ---- appraisal (§6) ----
     # Every indicator from the raw input: on_time/acceptance/feedback from the tables above,
