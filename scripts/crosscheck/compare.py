@@ -79,13 +79,12 @@ def equal(a, b):
 
 
 def load(path, key):
-    """(columns, {key tuple: row}, [duplicate keys])"""
+    """(columns, {key tuple: row}, [duplicate keys]); no rows when a key column is missing."""
     with open(path, newline="", encoding="utf-8-sig") as f:
         rd = csv.DictReader(f)
         cols = rd.fieldnames or []
-        missing = [k for k in key if k not in cols]
-        if missing:
-            raise SystemExit("%s: key column(s) %s missing" % (path, ", ".join(missing)))
+        if any(k not in cols for k in key):
+            return cols, {}, []
         rows, dups = {}, []
         for r in rd:
             k = tuple(r[c] for c in key)
@@ -126,6 +125,10 @@ def compare(product_csv, spec_csv, table, keep=6):
     pcols, prod, pdups = load(product_csv, key)
     scols, spec, sdups = load(spec_csv, key)
     res.rows, res.spec_rows = len(prod), len(spec)
+    for side, cols in (("product", pcols), ("spec", scols)):
+        for k in key:
+            if k not in cols:
+                res.problems.append(("key column missing in " + side, k))
     skip = NOT_CHECKED.get(table, {})
     res.not_checked = [c for c in pcols if c in skip]
     for k in pdups:
@@ -136,7 +139,7 @@ def compare(product_csv, spec_csv, table, keep=6):
         if c not in key and c not in scols and c not in skip:
             res.problems.append(("column not covered", "%s (in the product, neither computed nor listed in NOT_CHECKED)" % c))
     for c in scols:
-        if c not in pcols:
+        if c not in pcols and c not in key:
             res.problems.append(("column missing in product", c))
     cols = [c for c in scols if c in pcols and c not in key]
     for k in spec:

@@ -246,7 +246,10 @@ def main():
                 fut, out = specs[(ds, asof, impl)]
                 fut.result()
                 for t, asked in tables.items():
-                    res = compare.compare(os.path.join(exp, t + ".csv"), os.path.join(out, t + ".csv"), t)
+                    try:
+                        res = compare.compare(os.path.join(exp, t + ".csv"), os.path.join(out, t + ".csv"), t)
+                    except OSError as e:  # an implementation that did not write a mart it claims
+                        raise StepFailed("compare %s on %s as of %s: %s" % (t, ds, asof, e))
                     results.append((",".join(asked), ds, asof, t, impl, res))
     except StepFailed as e:
         log(str(e))

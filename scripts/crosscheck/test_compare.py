@@ -82,6 +82,13 @@ class Compare(unittest.TestCase):
         finally:
             del compare.NOT_CHECKED["volume"]
 
+    def test_key_column_missing(self):
+        p = self.csv("p.csv", "unit_id,rollup,period_type,petitions\nU,false,year,3\n")
+        s = self.csv("s.csv", HEAD + ",petitions\nU,false,year,2024,3\n")
+        r = compare.compare(p, s, "volume")
+        # 'period' missing in the product: one problem, and the spec's row has no partner
+        self.assertEqual(sorted(k for k, _ in r.problems), ["key column missing in product", "row missing in product"])
+
     def test_duplicate_key(self):
         p = self.csv("p.csv", HEAD + ",petitions\nU,false,year,2024,3\nU,false,year,2024,3\n")
         s = self.csv("s.csv", HEAD + ",petitions\nU,false,year,2024,3\n")
