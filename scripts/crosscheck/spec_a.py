@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
-"""Independent implementation of SPEC §3-4 for mart.volume, mart.repeat and mart.closure.
+"""Independent implementation of SPEC §3-4 for mart.volume, mart.repeat, mart.closure and
+mart.trend (the seasonal Kendall verdict) and mart.volume_moving_average, both from this file's
+own monthly volume.
 
 Written from /work/shared/docs/SPEC.md (and the column readings in docs/METRICS.md), not from
 queries/sql. Plain Python 3, stdlib only. Reads one canonical CSV (every optional field mapped)
-and the units CSV, writes volume.csv, repeat.csv and closure.csv into OUTDIR with the mart's
+and the units CSV, writes volume.csv, repeat.csv, closure.csv, trend.csv and volume_moving_average.csv into OUTDIR with the mart's
 columns (NULL = empty cell).
 
 Usage: spec_a.py PETITIONS.csv UNITS.csv OUTDIR [--as-of 2026-05-20] [--repeat-window 365]
        [--ceased-window 180] [--collective-min 5]
+
+spec_b.py (appraisal) and spec_c.py (targets) call compute() on the same raw input for the
+repeat, closure and volume indicators, in process: no table is read back from a file.
 """
 import bisect
 import csv
@@ -166,18 +171,9 @@ def load_records(path, asof):
     return out
 
 
-def main():
-    args = sys.argv[1:]
-    opts = {"--as-of": "2026-05-20", "--repeat-window": "365", "--ceased-window": "180",
-            "--collective-min": "5"}
-    for k in list(opts):
-        if k in args:
-            i = args.index(k)
-            opts[k] = args[i + 1]
-            del args[i:i + 2]
-    pet_path, units_path, outdir = args
-    asof = date.fromisoformat(opts["--as-of"])
-    rwin, cwin, cmin = int(opts["--repeat-window"]), int(opts["--ceased-window"]), int(opts["--collective-min"])
+def compute(pet_path, units_path, asof, rwin=365, cwin=180, cmin=5):
+    """{"volume" | "repeat" | "closure" | "trend": (columns, [row values])} from the raw petitions and
+    units CSVs as of `asof` (a date). Values are Python values (None = NULL)."""
     units = load_units(units_path)
     recs = load_records(pet_path, asof)
 
@@ -303,15 +299,6 @@ def main():
     def pct(cur, base):
         return None if base == 0 else (cur - base) / base * 100
 
-    def fmt(v):
-        if v is None:
-            return ""
-        if isinstance(v, bool):
-            return "true" if v else "false"
-        if isinstance(v, float):
-            return repr(v)
-        return str(v)
-
     key_cols = ["unit_id", "rollup", "period_type", "period", "period_start", "period_end", "complete"]
     vcols = key_cols + ["petitions", "petitioners", "persons", "collective_visits", "yoy_pct",
                         "pop_pct", "yoy_base", "pop_base"]
@@ -321,14 +308,8 @@ def main():
                         "first_contact_resolved", "first_contact_rate", "followed_up",
                         "followup_rate", "rated", "satisfied", "basically", "satisfaction_rate",
                         "participation_rate", "justified", "partly"]
-    os.makedirs(outdir, exist_ok=True)
-    fv = open(os.path.join(outdir, "volume.csv"), "w", newline="")
-    fr = open(os.path.join(outdir, "repeat.csv"), "w", newline="")
-    fc = open(os.path.join(outdir, "closure.csv"), "w", newline="")
-    wv, wr, wc = csv.writer(fv), csv.writer(fr), csv.writer(fc)
-    wv.writerow(vcols)
-    wr.writerow(rcols)
-    wc.writerow(ccols)
+    out = {"volume": (vcols, []), "repeat": (rcols, []), "closure": (ccols, [])}
+    wv, wr, wc = out["volume"][1], out["repeat"][1], out["closure"][1]
     span = {"month": 1, "quarter": 3, "year": 12}
     for (u, rb) in row_scopes:
         s = (u, rb)
@@ -348,22 +329,156 @@ def main():
                 yb = count(s, ys, minus_year(asof))
                 ndays_el = (asof - ps).days + 1
                 pb = count(s, prev_s, min(prev_e, prev_s + timedelta(days=ndays_el - 1)))
-            wv.writerow([fmt(x) for x in k + [cur, len(v["pets"]), v["persons"], v["collective"],
-                                               pct(cur, yb), pct(cur, pb), yb, pb]])
+            wv.append(k + [cur, len(v["pets"]), v["persons"], v["collective"],
+                           pct(cur, yb), pct(cur, pb), yb, pb])
             npet, nrp = len(v["pets"]), len(v["rpets"])
-            wr.writerow([fmt(x) for x in k + [cur, v["repeat"], rate(v["repeat"], cur), npet, nrp,
-                                               rate(nrp, npet)]])
+            wr.append(k + [cur, v["repeat"], rate(v["repeat"], cur), npet, nrp, rate(nrp, npet)])
             c = clo.get(s + (pt, p)) or defaultdict(int)
             cl = c["closed"]
-            wc.writerow([fmt(x) for x in k + [
+            wc.append(k + [
                 cl, c["not_ceased"], rate(c["not_ceased"], cl), c["fc_closed"], c["fc_resolved"],
                 rate(c["fc_resolved"], c["fc_closed"]), c["followed_up"], rate(c["followed_up"], cl),
                 c["rated"], c["satisfied"], c["basically"],
                 rate(c["satisfied"] + c["basically"], c["rated"]), rate(c["rated"], cl),
-                c["justified"], c["partly"]]])
-    for f in (fv, fr, fc):
-        f.close()
-    print("spec_a: %d records <= as-of, %d periods, %d row scopes" % (len(recs), len(periods), len(row_scopes)))
+                c["justified"], c["partly"]])
+    out["trend"] = trend(out["volume"], asof)
+    out["volume_moving_average"] = moving_average(out["volume"])
+    return out
+
+
+def moving_average(volume):
+    """Per unit, rollup and month: ma12 = the mean of the month's petitions and the 11 months
+    before it, for complete months with 11 months of data before them (NULL otherwise)."""
+    cols, rows = volume
+    ix = {c: i for i, c in enumerate(cols)}
+    keep = ["unit_id", "rollup", "period_type", "period", "period_start", "period_end", "complete", "petitions"]
+    by = defaultdict(list)
+    for r in rows:
+        if r[ix["period_type"]] == "month":
+            by[(r[0], r[1])].append(r)
+    out = []
+    for k, rs in by.items():
+        rs.sort(key=lambda r: r[ix["period_start"]])
+        for i, r in enumerate(rs):
+            win = [x[ix["petitions"]] for x in rs[max(0, i - 11):i + 1]]
+            ma = sum(win) / 12 if r[ix["complete"]] and len(win) == 12 else None
+            out.append([r[ix[c]] for c in keep] + [ma])
+    return keep + ["ma12"], out
+
+
+TREND_COLS = ["unit_id", "rollup", "as_of", "label", "mk_s", "mk_var", "mk_z", "sens_slope",
+              "sens_slope_annual", "months", "window_start", "window_end", "ttm", "prev_ttm",
+              "ttm_change_pct"]
+
+
+def trend(volume, asof, months=36, min_months=24, zcrit=1.645):
+    """SPEC §4 trend verdict per (unit_id, rollup) from this file's own monthly petitions
+    (complete months, from the first month of the whole data set): the seasonal Kendall test
+    over the last `months` complete months (at least `min_months`, else 'insufficient', with
+    mk_* and Sen's slope NULL); per calendar month Mann-Kendall S over successive years and its
+    tie-corrected variance, summed; Z with continuity correction; Sen's seasonal slope = median
+    of within-month (later - earlier) / years apart (x 12 annual); ttm / prev_ttm = the last 12
+    and the 12 before (NULL without 12 such months); ttm_change_pct NULL on a zero base."""
+    cols, rows = volume
+    series = defaultdict(list)
+    order = []
+    for r in rows:
+        v = dict(zip(cols, r))
+        k = (v["unit_id"], v["rollup"])
+        if k not in series:
+            order.append(k)
+            series[k] = []
+        if v["period_type"] == "month" and v["complete"]:
+            series[k].append((date.fromisoformat(v["period_start"]), v["petitions"]))
+    out = []
+    for k in order:
+        complete = sorted(series[k])
+        win = complete[-months:]
+        ttm = sum(x for _, x in complete[-12:]) if len(complete) >= 12 else None
+        prev = sum(x for _, x in complete[-24:-12]) if len(complete) >= 24 else None
+        row = dict(unit_id=k[0], rollup=k[1], as_of=asof.isoformat(), label="insufficient",
+                   mk_s=None, mk_var=None, mk_z=None, sens_slope=None, sens_slope_annual=None,
+                   months=len(win), window_start=win[0][0].isoformat() if win else None,
+                   window_end=win[-1][0].isoformat() if win else None, ttm=ttm, prev_ttm=prev,
+                   ttm_change_pct=(ttm - prev) * 100 / prev if prev else None)
+        if len(win) >= min_months:
+            by_month = defaultdict(list)
+            for d, x in win:
+                by_month[d.month].append((d.year, x))
+            s_total, var_total, slopes = 0, 0.0, []
+            for vals in by_month.values():
+                vals.sort()
+                n = len(vals)
+                for i in range(n):
+                    for j in range(i + 1, n):
+                        d = vals[j][1] - vals[i][1]
+                        s_total += (d > 0) - (d < 0)
+                        slopes.append(d / (vals[j][0] - vals[i][0]))
+                ties = defaultdict(int)
+                for _, x in vals:
+                    ties[x] += 1
+                var_total += (n * (n - 1) * (2 * n + 5) - sum(t * (t - 1) * (2 * t + 5) for t in ties.values())) / 18
+            if var_total <= 0 or s_total == 0:
+                z = 0.0
+            else:
+                z = (s_total - 1 if s_total > 0 else s_total + 1) / var_total ** 0.5
+            slope = median(slopes)
+            row.update(mk_s=s_total, mk_var=var_total, mk_z=z, sens_slope=slope,
+                       sens_slope_annual=None if slope is None else slope * 12,
+                       label="declining" if z <= -zcrit else "rising" if z >= zcrit else "flat")
+        out.append([row[c] for c in TREND_COLS])
+    return TREND_COLS, out
+
+
+def median(xs):
+    if not xs:
+        return None
+    xs = sorted(xs)
+    n = len(xs)
+    return float(xs[n // 2]) if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
+def fmt(v):
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return repr(v)
+    return str(v)
+
+
+def write(outdir, tables):
+    os.makedirs(outdir, exist_ok=True)
+    for name, (cols, rows) in tables.items():
+        with open(os.path.join(outdir, name + ".csv"), "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(cols)
+            for r in rows:
+                w.writerow([fmt(x) for x in r])
+
+
+def indexed(tables, name):
+    """{(unit_id, rollup, period_type, period): {column: value}} of one computed table."""
+    cols, rows = tables[name]
+    return {tuple(r[:4]): dict(zip(cols, r)) for r in rows}
+
+
+def main():
+    args = sys.argv[1:]
+    opts = {"--as-of": "2026-05-20", "--repeat-window": "365", "--ceased-window": "180",
+            "--collective-min": "5"}
+    for k in list(opts):
+        if k in args:
+            i = args.index(k)
+            opts[k] = args[i + 1]
+            del args[i:i + 2]
+    pet_path, units_path, outdir = args
+    asof = date.fromisoformat(opts["--as-of"])
+    tables = compute(pet_path, units_path, asof, int(opts["--repeat-window"]),
+                     int(opts["--ceased-window"]), int(opts["--collective-min"]))
+    write(outdir, tables)
+    print("spec_a: %d rows per table" % len(tables["volume"][1]))
 
 
 if __name__ == "__main__":

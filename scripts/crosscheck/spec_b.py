@@ -3,20 +3,29 @@
 veto, appraisal) in plain Python, written from SPEC's text (not from queries/sql).
 
 usage: spec_b.py --petitions P.csv --units U.csv --as-of YYYY-MM-DD --out DIR
-                 [--inputs DIR]   # spec_a.py's repeat.csv, closure.csv, volume.csv for appraisal
 
 Assumes one CSV source with the canonical column names (every field mapped, so every
 metric is tracked) and the default config (calendar days, accept 15, handle 60,
 feedback 60, extension cap 30, basis 'due', default veto rules and appraisal table).
-Writes timeliness.csv, acceptance.csv, feedback.csv, veto.csv, appraisal.csv to --out.
+Writes timeliness.csv, acceptance.csv, feedback.csv, veto.csv, appraisal.csv,
+appraisal_indicators.csv, appraisal_peer_median.csv, commendation_candidates.csv,
+peer_quantiles.csv, inspection_priority.csv, veto_handler_units.csv and unknown_units.csv
+to --out. Everything is computed from
+the raw petitions and units CSVs: the appraisal's repeat, first-contact, follow-up,
+satisfaction and year-on-year indicators come from spec_a.compute() on the same input, in
+process; no product output (and no file written by another script) is read.
 """
 import argparse
 import csv
 import datetime as dt
 import os
 import re
+import sys
 from collections import defaultdict
 from zoneinfo import ZoneInfo
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import spec_a as A  # noqa: E402
 
 TZ = ZoneInfo("Asia/Shanghai")
 ACCEPT_DAYS, HANDLE_DAYS, FEEDBACK_DAYS, MAX_EXT = 15, 60, 60, 30
@@ -46,6 +55,7 @@ INDICATORS = [  # id, weight, target, direction, k
 ]
 GRADES = [("优秀", 90), ("良好", 80), ("合格", 60), ("不合格", float("-inf"))]
 GRADE_CAP = "合格"
+COMMEND_MIN_GRADE = "良好"  # appraisal.commend_min_grade's default
 MIN_N = 5
 
 DT_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
@@ -290,8 +300,6 @@ def main():
     ap.add_argument("--units", required=True)
     ap.add_argument("--as-of", required=True)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--inputs", "--product-exports", dest="inputs",
-                    help="repeat.csv, closure.csv, volume.csv computed by spec_a.py from the same records")
     a = ap.parse_args()
     as_of = dt.date.fromisoformat(a.as_of)
     units = load_units(a.units)
@@ -350,19 +358,76 @@ def main():
                         vetoed.add((s, y))
                     w.writerow([scope, s, y, rid, metric, op, v, fmt(float(th)), fmt(trig)])
 
+    # The units of each handler (the veto page) and the unknown units (data quality), from
+    # the records up to as_of.
+    hu = defaultdict(list)
+    uu = defaultdict(list)
+    for x in recs:
+        if x["handler"]:
+            hu[(x["handler"], x["unit"])].append(x["received"])
+        if x["unit"] not in units:
+            uu[x["unit"]].append(x["received"])
+    with open(os.path.join(a.out, "veto_handler_units.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["handler_id", "unit_id", "known_unit", "records", "last_received"])
+        for (h, u), ds in sorted(hu.items()):
+            w.writerow([h, u, fmt(u in units), len(ds), max(ds).isoformat()])
+    with open(os.path.join(a.out, "unknown_units.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["unit_id", "petitions", "first_received", "last_received"])
+        for u, ds in sorted(uu.items()):
+            w.writerow([u, len(ds), min(ds).isoformat(), max(ds).isoformat()])
+
     # ---- appraisal (§6) ----
-    if not a.inputs:
-        return
-    ext = {}
-    for t in ("repeat", "closure", "volume"):
-        with open(os.path.join(a.inputs, t + ".csv"), newline="", encoding="utf-8") as f:
-            for r in csv.DictReader(f):
-                if r["rollup"] == "false":
-                    ext[(t, r["unit_id"], r["period_type"], r["period"])] = r
+    # Every indicator from the raw input: on_time/acceptance/feedback from the tables above,
+    # repeat/closure/volume from spec_a.compute on the same petitions and units (in process).
+    sa = A.compute(a.petitions, a.units, as_of)
+    ext = {t: A.indexed(sa, t) for t in ("repeat", "closure", "volume")}
+    appraisal(a, as_of, units, periods, mine, ext, vetoed)
+    tr = {(r[0], r[1]): dict(zip(sa["trend"][0], r)) for r in sa["trend"][1]}
+    inspection_priority(a, units, periods, mine, ext, tr)
 
-    def num(s):
-        return None if s is None or s == "" else float(s)
 
+def inspection_priority(a, units, periods, mine, ext, tr):
+    """The quarterly review's inspection priorities (docs/METRICS.md's reading): per quarter
+    and known unit, listed when its own volume rises (trend 'rising', or a positive
+    ttm_change_pct) while its on-time rate is at or below the quarter's 25th percentile of
+    unit rates or its repeat rate at or above the 75th; a rate counts (for the unit and the
+    percentile) only when its base reaches MIN_N."""
+    cols = ["unit_id", "period_type", "period", "on_time_rate", "repeat_rate", "on_time_cut", "repeat_cut",
+            "label", "mk_z", "ttm", "ttm_change_pct", "rising", "low_on_time", "high_repeat", "priority"]
+    with open(os.path.join(a.out, "inspection_priority.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(cols)
+        for pt, p, _, _ in periods:
+            if pt != "quarter":
+                continue
+            ot, rr = {}, {}
+            for u in units:
+                t = mine[("timeliness", u, False, pt, p)]
+                if t["due"] >= MIN_N and t["on_time_rate"] is not None:
+                    ot[u] = t["on_time_rate"]
+                r = ext["repeat"][(u, False, pt, p)]
+                if r["petitions"] >= MIN_N and r["repeat_rate"] is not None:
+                    rr[u] = r["repeat_rate"]
+            oc = quantile(list(ot.values()), 0.25) if ot else None
+            rc = quantile(list(rr.values()), 0.75) if rr else None
+            for u in sorted(units):
+                t = tr[(u, False)]
+                ch = t["ttm_change_pct"]
+                rising = t["label"] == "rising" or (ch is not None and ch > 0)
+                low = u in ot and oc is not None and ot[u] <= oc
+                high = u in rr and rc is not None and rr[u] >= rc
+                w.writerow([fmt(x) for x in [u, pt, p, ot.get(u), rr.get(u), oc, rc, t["label"], t["mk_z"], t["ttm"],
+                                              ch, rising, low, high, rising and (low or high)]])
+
+
+def appraisal(a, as_of, units, periods, mine, ext, vetoed):
+    """SPEC §6: mart.appraisal_indicators, mart.appraisal and the peer medians."""
+    def pct(r):
+        return None if r is None else r * 100
+
+    ind_rows, peer = [], defaultdict(list)
     rows = []
     for u in sorted(units):
         for pt, p, ps, pe in periods:
@@ -371,33 +436,38 @@ def main():
             tl = mine[("timeliness", u, False, pt, p)]
             ac = mine[("acceptance", u, False, pt, p)]
             fb = mine[("feedback", u, False, pt, p)]
-            rp = ext[("repeat", u, pt, p)]
-            cl = ext[("closure", u, pt, p)]
-            vo = ext[("volume", u, pt, p)]
-            pct = lambda r: None if r is None else r * 100
-            vals = {
+            rp = ext["repeat"][(u, False, pt, p)]
+            cl = ext["closure"][(u, False, pt, p)]
+            vo = ext["volume"][(u, False, pt, p)]
+            vals = {  # indicator -> (value in percent, its denominator)
                 "on_time_rate": (pct(tl["on_time_rate"]), tl["due"]),
                 "acceptance_rate": (pct(ac["acceptance_rate"]), ac["accept_due"]),
-                "repeat_rate": (pct(num(rp["repeat_rate"])), num(rp["petitions"])),
-                "first_contact_rate": (pct(num(cl["first_contact_rate"])), num(cl["first_contact_closed"])),
+                "repeat_rate": (pct(rp["repeat_rate"]), rp["petitions"]),
+                "first_contact_rate": (pct(cl["first_contact_rate"]), cl["first_contact_closed"]),
                 "feedback_rate": (pct(fb["feedback_rate"]), fb["feedback_due"]),
-                "followup_rate": (pct(num(cl["followup_rate"])), num(cl["closed"])),
-                "satisfaction_rate": (pct(num(cl["satisfaction_rate"])), num(cl["rated"])),
-                "yoy_pct": (num(vo["yoy_pct"]), num(vo["yoy_base"])),
+                "followup_rate": (pct(cl["followup_rate"]), cl["closed"]),
+                "satisfaction_rate": (pct(cl["satisfaction_rate"]), cl["rated"]),
+                "yoy_pct": (vo["yoy_pct"], vo["yoy_base"]),  # the base period's petitions
             }
             sp = sw = 0.0
             navail = 0
-            for iid, wgt, tgt, direction, k in INDICATORS:
+            for ordn, (iid, wgt, tgt, direction, k) in enumerate(INDICATORS):
                 v, den = vals[iid]
-                if v is None or den is None or den < MIN_N:
-                    continue
-                navail += 1
-                if direction == "higher":
-                    pts = max(0.0, wgt - k * max(0.0, tgt - v))
-                else:
-                    pts = max(0.0, wgt - k * max(0.0, v - tgt))
-                sp += pts
-                sw += wgt
+                avail = v is not None and den is not None and den >= MIN_N
+                pts = None
+                if avail:
+                    navail += 1
+                    if direction == "higher":
+                        pts = max(0.0, wgt - k * max(0.0, tgt - v))
+                    else:
+                        pts = max(0.0, wgt - k * max(0.0, v - tgt))
+                    sp += pts
+                    sw += wgt
+                    if wgt > 0:
+                        peer[(units[u]["sector"] + "/" + units[u]["level"], pt, p, iid)].append(v)
+                ind_rows.append([u, False, pt, p, ps.isoformat(), pe.isoformat(), pe <= as_of, iid, ordn,
+                                 None if v is None else float(v), den, avail, float(wgt), float(tgt),
+                                 direction, float(k), pts])
             score = round(100 * sp / sw, 9) if sw > 0 else None
             grade = None
             if score is not None:
@@ -432,6 +502,68 @@ def main():
         w.writerow(cols)
         for r in rows:
             w.writerow([fmt(r[c]) for c in cols])
+    icols = ["unit_id", "rollup", "period_type", "period", "period_start", "period_end", "complete",
+             "indicator", "ord", "value", "denominator", "available", "weight", "target", "direction", "k",
+             "points"]
+    with open(os.path.join(a.out, "appraisal_indicators.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(icols)
+        for r in ind_rows:
+            w.writerow([fmt(x) for x in r])
+    # Peer medians: per peer group, period and indicator, the median (the mean of the two
+    # middle values for an even count) of the available values of the group's units.
+    with open(os.path.join(a.out, "appraisal_peer_median.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["peer_group", "period_type", "period", "indicator", "n", "p50"])
+        for (g, pt, p, iid), vs in sorted(peer.items()):
+            w.writerow([g, pt, p, iid, len(vs), fmt(median(vs))])
+
+    # Commendation candidates (the quarterly review's reading, docs/METRICS.md): per period and
+    # peer group, the highest-scored units among those eligible for awards, with a final grade
+    # at least COMMEND_MIN_GRADE, in a group of at least 2 scored units; ties all candidates.
+    names = [g for g, _ in GRADES]
+    best = defaultdict(list)
+    for r in rows:
+        if (r["eligible_for_awards"] and not r["veto"] and r["score"] is not None and r["peer_size"] >= 2
+                and names.index(r["final_grade"]) <= names.index(COMMEND_MIN_GRADE)):
+            best[(r["period_type"], r["period"], r["peer_group"])].append(r)
+    with open(os.path.join(a.out, "commendation_candidates.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(cols)
+        for g in best.values():
+            top = max(r["score"] for r in g)
+            for r in g:
+                if r["score"] == top:
+                    w.writerow([fmt(r[c]) for c in cols])
+
+    # Peer quantiles (planners): per peer group and year, the 25th/50th/75th percentiles
+    # (linear interpolation between the two nearest values) of the known units' own yearly
+    # yoy_pct, on_time_rate and repeat_rate in percent, leaving out NULLs (no min_n here).
+    pq = defaultdict(list)
+    for u in sorted(units):
+        for pt, p, _, _ in periods:
+            if pt != "year":
+                continue
+            for metric, v in (("yoy_pct", ext["volume"][(u, False, pt, p)]["yoy_pct"]),
+                              ("on_time_rate", pct(mine[("timeliness", u, False, pt, p)]["on_time_rate"])),
+                              ("repeat_rate", pct(ext["repeat"][(u, False, pt, p)]["repeat_rate"]))):
+                if v is not None:
+                    pq[(units[u]["sector"], units[u]["level"], p, metric)].append(float(v))
+    with open(os.path.join(a.out, "peer_quantiles.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["sector", "level", "peer_group", "period_type", "period", "metric", "n", "p25", "p50", "p75"])
+        for (sec, lev, p, metric), vs in sorted(pq.items()):
+            w.writerow([sec, lev, sec + "/" + lev, "year", p, metric, len(vs)]
+                       + [fmt(quantile(vs, q)) for q in (0.25, 0.5, 0.75)])
+
+
+def quantile(xs, q):
+    """Linear interpolation between the closest ranks: position q·(n−1) in the sorted values."""
+    xs = sorted(xs)
+    h = q * (len(xs) - 1)
+    lo = int(h)
+    hi = min(lo + 1, len(xs) - 1)
+    return xs[lo] + (h - lo) * (xs[hi] - xs[lo])
 
 
 if __name__ == "__main__":

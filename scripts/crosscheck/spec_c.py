@@ -8,10 +8,10 @@ readings in docs/METRICS.md, of
     ('*' volume_change_pct <= -3, on_time_rate >= 0.95, repeat_rate <= 0.10).
 
 usage: spec_c.py --petitions P.csv --units U.csv --as-of YYYY-MM-DD --out DIR
-                 [--holidays H.csv] [--targets --inputs DIR]
+                 [--holidays H.csv] [--targets]
 
-Reuses spec_b.py's ingest (SPEC §3) and period/scope helpers. repeat_rate for targets is read
-from spec_a.py's repeat.csv for the same records (not the product's).
+Reuses spec_b.py's ingest (SPEC §3) and period/scope helpers. repeat_rate for the targets
+comes from spec_a.compute() on the same raw input, in process (never a product output).
 """
 import argparse
 import csv
@@ -21,6 +21,7 @@ import sys
 from collections import defaultdict
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import spec_a as A  # noqa: E402
 import spec_b as B  # noqa: E402
 
 TRUE = ("true", "1", "yes", "是", "t", "y")
@@ -84,8 +85,6 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--holidays")
     ap.add_argument("--targets", action="store_true")
-    ap.add_argument("--inputs", "--product-exports", dest="inputs",
-                    help="repeat.csv, closure.csv, volume.csv computed by spec_a.py from the same records")
     a = ap.parse_args()
     as_of = dt.date.fromisoformat(a.as_of)
     units = B.load_units(a.units)
@@ -188,11 +187,9 @@ def targets(a, as_of, units, recs, periods, mine):
                  if B.add_months(dt.date(y, m, 1), 1) - dt.timedelta(days=1) <= as_of)
         return (ytd * 12 / cm if cm else None), 0
 
-    rep = {}
-    with open(os.path.join(a.inputs, "repeat.csv"), newline="", encoding="utf-8") as f:
-        for r in csv.DictReader(f):
-            if r["period_type"] == "year":
-                rep[(r["unit_id"], r["rollup"] == "true", r["period"])] = r
+    # repeat_rate from spec_a.compute on the same raw input, in process.
+    rep = {(k[0], k[1], k[3]): r for k, r in A.indexed(A.compute(a.petitions, a.units, as_of), "repeat").items()
+           if k[2] == "year"}
 
     scopes = ["ALL"] + sorted(units)
     tgt = [("volume_change_pct", "<=", -3.0), ("on_time_rate", ">=", 0.95), ("repeat_rate", "<=", 0.10)]
@@ -235,8 +232,7 @@ def targets(a, as_of, units, recs, periods, mine):
                 if metric == "on_time_rate":
                     v = mine[("timeliness", scope, True, "year", str(y0))]["on_time_rate"]
                 else:
-                    s = rep[(scope, True, str(y0))]["repeat_rate"]
-                    v = float(s) if s != "" else None
+                    v = rep[(scope, True, str(y0))]["repeat_rate"]
                 r.update(actual_ytd=v, projected=v)
                 val, slack = v, 0.02
             if val is not None:

@@ -9,7 +9,8 @@ usage: spec_d.py --petitions P.csv --units U.csv --as-of YYYY-MM-DD --out DIR
 Assumes one CSV source with the canonical column names (every optional field mapped) and the
 default config otherwise (calendar days, accept 15, handle 60, extension cap 30, repeat window
 365, collective visit = channel visit and headcount >= 5; alerts baseline_weeks 8, min_count 5,
-collective_min 2). Writes campaign.csv, campaign_groups.csv, alerts.csv, cohort.csv to --out.
+collective_min 2). Writes campaign.csv, campaign_groups.csv, campaign_weekly.csv, alerts.csv,
+alert_series.csv and cohort.csv to --out.
 Only small helpers (date parsing, unit table, scopes, periods, median, CSV formatting) come
 from spec_b.py; everything §9–§11 is here.
 """
@@ -153,8 +154,11 @@ def campaigns(camps, recs, units, as_of, out):
     fc = open(os.path.join(out, "campaign.csv"), "w", newline="", encoding="utf-8")
     fg = open(os.path.join(out, "campaign_groups.csv"), "w", newline="", encoding="utf-8")
     wc, wg = csv.writer(fc), csv.writer(fg)
+    fw = open(os.path.join(out, "campaign_weekly.csv"), "w", newline="", encoding="utf-8")
+    ww = csv.writer(fw)
     wc.writerow(["campaign_id", "unit_id", "rollup"] + CAMP_COLS)
     wg.writerow(["campaign_id", "group"] + GROUP_COLS)
+    ww.writerow(["campaign_id", "series", "window", "week_no", "week_start", "week_end", "days", "petitions"])
     for c in camps:
         c = dict(c)
         c["start"], c["end"] = dt.date.fromisoformat(c["start"]), dt.date.fromisoformat(c["end"])
@@ -205,8 +209,33 @@ def campaigns(camps, recs, units, as_of, out):
             a, b = vals["participating"]["change_yoy_pct"], vals["other"]["change_yoy_pct"]
             v["did_pct"] = a - b if g == "participating" and a is not None and b is not None else None
             wg.writerow([c["id"], g] + [fmt(v[k]) for k in GROUP_COLS])
+        campaign_weekly(ww, c, recs, units, participates, as_of)
     fc.close()
     fg.close()
+    fw.close()
+
+
+def campaign_weekly(w, c, recs, units, participates, as_of):
+    """The campaign page's weekly series (docs/METRICS.md's reading): windows P, W and, once
+    the campaign has ended before as_of, 'after' = end + 1 .. min(as_of, end + days); each cut
+    into 7-day weeks from its own first day (the last may be shorter); per week the petitions
+    received: ALL records, and the known units' own records split participating / other."""
+    wins = [("P", c["p_start"], c["p_end"]), ("W", c["w_start"], c["w_end"])]
+    if c["end"] < as_of:
+        wins.append(("after", c["end"] + DAY, min(as_of, c["end"] + c["days"] * DAY)))
+    weeks = []
+    for name, ws, we in wins:
+        for k in range((we - ws).days // 7 + 1):
+            a = ws + 7 * k * DAY
+            weeks.append((name, k, a, min(a + 6 * DAY, we)))
+    part = {u: participates(u) for u in units}
+    for series in ("ALL", "participating", "other"):
+        for name, k, a, b in weeks:
+            n = 0
+            for x in recs:
+                if a <= x["rd"] <= b and (series == "ALL" or (x["unit"] in part and part[x["unit"]] == (series == "participating"))):
+                    n += 1
+            w.writerow([c["id"], series, name, k, a.isoformat(), b.isoformat(), (b - a).days + 1, n])
 
 
 # ---- §10 alerts ----
@@ -229,10 +258,14 @@ def alerts(recs, units, as_of, out):
             continue
         series[(x["unit"], "total", None)][k] += 1
         series[(x["unit"], "category", x["cat"])][k] += 1
-        if k == 0 and x["channel"] == "visit" and x["head"] >= COLLECTIVE_HEADCOUNT:
-            coll[x["unit"]] += 1
+        if x["channel"] == "visit" and x["head"] >= COLLECTIVE_HEADCOUNT:
+            series[(x["unit"], "collective", None)][k] += 1
+            if k == 0:
+                coll[x["unit"]] += 1
     rows = []
     for (u, kind, cat), ks in series.items():
+        if kind == "collective":
+            continue
         xv = ks.get(0, 0)
         if nb < 4:
             continue
@@ -252,6 +285,20 @@ def alerts(recs, units, as_of, out):
         for u, kind, cat, xv, n, m, s, th, lvl in sorted(rows, key=lambda r: (r[0], r[1], r[2] or "")):
             w.writerow([week_start.isoformat(), u, kind, fmt(cat), week_end.isoformat(), units[u]["name"],
                         xv, fmt(n), fmt(m), fmt(s), fmt(th), lvl])
+    # The weekly series behind each alert: the alert week (k = 0) and the BASELINE_WEEKS weeks
+    # before it, from the data's first week; in_baseline for the weeks its baseline used.
+    with open(os.path.join(out, "alert_series.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["alert_week_start", "unit_id", "kind", "category", "k", "week_start", "week_end", "count",
+                    "in_baseline", "threshold"])
+        for u, kind, cat, xv, n, m, s, th, lvl in rows:
+            for k in range(BASELINE_WEEKS + 1):
+                ws = week_start - 7 * k * DAY
+                if ws < first:
+                    continue
+                w.writerow([week_start.isoformat(), u, kind, fmt(cat), k, ws.isoformat(), (ws + 6 * DAY).isoformat(),
+                            series[(u, kind, cat)].get(k, 0), fmt(kind != "collective" and 1 <= k <= (n or 0)),
+                            fmt(th)])
 
 
 # ---- §11 cohorts ----
