@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -29,6 +30,7 @@ import (
 type globalOptions struct {
 	ConfigFile string
 	AsOf       string
+	CPUProfile string // write a Go CPU profile of the command (go tool pprof)
 }
 
 // newRootCommand builds the whole command tree.
@@ -47,6 +49,28 @@ With no config file it runs on built-in synthetic data:  xinfang run`,
 	}
 	root.PersistentFlags().StringVar(&g.ConfigFile, "config", "", "config file (YAML); default: built-in defaults")
 	root.PersistentFlags().StringVar(&g.AsOf, "as-of", "", "as-of date YYYY-MM-DD (default: today in the configured time zone)")
+	root.PersistentFlags().StringVar(&g.CPUProfile, "cpuprofile", "", "write a Go CPU profile of the command to this file (read it with go tool pprof)")
+	var stopProfile func()
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		if g.CPUProfile == "" {
+			return nil
+		}
+		f, err := os.Create(g.CPUProfile)
+		if err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		stopProfile = func() { pprof.StopCPUProfile(); f.Close() }
+		return nil
+	}
+	root.PersistentPostRun = func(cmd *cobra.Command, args []string) {
+		if stopProfile != nil {
+			stopProfile()
+		}
+	}
 	root.AddCommand(
 		newRunCommand(g),
 		newIngestCommand(g),
