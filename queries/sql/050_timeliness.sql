@@ -63,26 +63,19 @@ CREATE OR REPLACE TEMP TABLE tl_ps AS
 SELECT period_type, period, CAST(row_number() OVER (ORDER BY period_type, period) AS INTEGER) AS pid
 FROM mart.periods;
 
--- Every unit of the data or of the unit list, numbered; for a known unit its parent's
--- number and depth, whether it has children (is_parent), and whether its chain of parents
--- ends at a root (tree; a chain cut by a parent cycle is not, and its rollups are added up
--- over mart.unit_scope instead). A tree unit's children are tree units one level deeper.
+-- Every unit of the data or of the unit list, numbered; for a known unit its depth (steps
+-- in its chain of parents, mart.unit_ancestors), its parent's number and whether it has
+-- children (is_parent).
 CREATE OR REPLACE TEMP TABLE tl_u AS
 WITH n AS (
     SELECT member_unit_id AS unit_id, CAST(row_number() OVER (ORDER BY member_unit_id) AS INTEGER) AS uno
     FROM (SELECT DISTINCT member_unit_id FROM mart.unit_scope)
-),
-top AS (
-    SELECT a.unit_id, arg_max(a.ancestor_id, a.dist) AS top_id FROM mart.unit_ancestors a GROUP BY a.unit_id
 )
-SELECT n.unit_id, n.uno, pn.uno AS parent_uno, k.depth,
-       k.unit_id IS NOT NULL AND tk.parent_id IS NULL AS tree,
+SELECT n.unit_id, n.uno, pn.uno AS parent_uno, k.depth, k.unit_id IS NOT NULL AS known,
        k.unit_id IN (SELECT parent_id FROM mart.units_known WHERE parent_id IS NOT NULL) AS is_parent
 FROM n
 LEFT JOIN mart.units_known k ON k.unit_id = n.unit_id
-LEFT JOIN n pn ON pn.unit_id = k.parent_id AND k.depth > 0
-LEFT JOIN top t ON t.unit_id = n.unit_id
-LEFT JOIN mart.units_known tk ON tk.unit_id = t.top_id AND tk.parent_id IN (SELECT unit_id FROM mart.units_known);
+LEFT JOIN n pn ON pn.unit_id = k.parent_id AND k.depth > 0;
 
 -- each unit's own histogram of handling days per month closed (month id 12·year + month − 1)
 CREATE OR REPLACE TEMP TABLE tl_hm AS
@@ -95,11 +88,14 @@ GROUP BY ALL;
 
 CREATE OR REPLACE TEMP TABLE tl_hs AS
 WITH RECURSIVE
--- tree rollups, deepest level first: at step lvl the rows of the units at depth lvl (ud =
--- lvl) are complete and move to their parents; rows of shallower units wait (ud < lvl)
+-- Rollups level by level, deepest first. A known unit's own rows wait (ud < lvl) until lvl
+-- reaches its depth; from then on they are complete (ud = lvl) and move one parent up per
+-- level, so they are counted once at every unit of their chain of parents — exactly the
+-- rollup scopes of mart.unit_scope, in a tree and where a parent cycle cuts the chain (a
+-- cycle's rollups then come out over several levels, as several rows of one kid).
 r(lvl, uno, ud, mno, hd, n) AS (
-    SELECT (SELECT max(depth) FROM tl_u WHERE tree), h.uno, u.depth, h.mno, h.hd, h.n
-    FROM tl_hm h JOIN tl_u u ON u.uno = h.uno AND u.tree
+    SELECT (SELECT max(depth) FROM tl_u WHERE known), h.uno, u.depth, h.mno, h.hd, h.n
+    FROM tl_hm h JOIN tl_u u ON u.uno = h.uno AND u.known
     UNION ALL
     SELECT r.lvl - 1,
            CASE WHEN r.ud = r.lvl THEN u.parent_uno ELSE r.uno END,
@@ -110,26 +106,17 @@ r(lvl, uno, ud, mno, hd, n) AS (
     GROUP BY ALL
 ),
 kid_of AS (
-    SELECT u.unit_id, u.uno, ks.kid, ks.rollup, u.tree, u.is_parent
+    SELECT u.uno, ks.kid, ks.rollup, u.is_parent
     FROM tl_ks ks JOIN tl_u u ON u.unit_id = ks.unit_id
 )
--- rollup true of a tree unit (and rollup false of one without children: the same kid)
+-- rollup true of a unit (and rollup false of one without children: the same kid)
 SELECT k.kid, r.mno, r.hd, r.n
-FROM r JOIN kid_of k ON k.uno = r.uno AND k.rollup AND k.tree
+FROM r JOIN kid_of k ON k.uno = r.uno AND k.rollup
 WHERE r.ud = r.lvl
 UNION ALL
 -- rollup false of a unit with children: its own records
 SELECT k.kid, h.mno, h.hd, h.n
 FROM tl_hm h JOIN kid_of k ON k.uno = h.uno AND NOT k.rollup AND k.is_parent
-UNION ALL
--- rollup true of a unit whose chain meets a parent cycle: over its scope
-SELECT k.kid, h.mno, h.hd, CAST(sum(h.n) AS BIGINT)
-FROM kid_of k
-JOIN mart.unit_scope s ON s.unit_id = k.unit_id AND s.rollup
-JOIN tl_u m ON m.unit_id = s.member_unit_id
-JOIN tl_hm h ON h.uno = m.uno
-WHERE k.rollup AND NOT k.tree
-GROUP BY ALL
 UNION ALL
 -- ALL: every record
 SELECT (SELECT kid FROM tl_ks WHERE unit_id = 'ALL'), h.mno, h.hd, CAST(sum(h.n) AS BIGINT)
