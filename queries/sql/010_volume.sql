@@ -91,24 +91,7 @@ ORDER BY unit_id, rollup, period_type, period_start;
 
 -- Breakdowns by channel and by category: every period key x every value seen in records
 -- whose source maps the field (NULL = blank, a value of its own). Empty when no source
--- with records maps the field. Aggregated, joined and sorted on integer numbers of the
--- output unit rows (kid, in (unit_id, rollup) order), periods (pid, in (period_type,
--- period_start) order) and values (vno, in value order, blank last): the same rows in the
--- same order as the text keys give, for less work.
-CREATE OR REPLACE TEMP TABLE vol_keys AS
-SELECT unit_id, rollup, CAST(row_number() OVER (ORDER BY unit_id, rollup) AS INTEGER) AS kid
-FROM (SELECT DISTINCT unit_id, rollup FROM mart.row_keys);
-
-CREATE OR REPLACE TEMP TABLE vol_pids AS
-SELECT period_type, period, CAST(row_number() OVER (ORDER BY period_type, period_start) AS INTEGER) AS pid
-FROM mart.periods;
-
-CREATE OR REPLACE TEMP TABLE vol_scope AS
-SELECT s.member_unit_id, k.kid FROM mart.unit_scope s JOIN vol_keys k USING (unit_id, rollup);
-
-CREATE OR REPLACE TEMP TABLE vol_pm AS
-SELECT pm.month_start, p.pid FROM mart.period_months pm JOIN vol_pids p USING (period_type, period);
-
+-- with records maps the field.
 CREATE OR REPLACE TABLE mart.volume_by_channel AS
 WITH um AS (
     SELECT unit_id, date_trunc('month', received_date)::DATE AS month_start, channel,
@@ -116,26 +99,22 @@ WITH um AS (
     FROM mart.records WHERE t_channel
     GROUP BY ALL
 ),
-v AS (
-    SELECT channel, CAST(row_number() OVER (ORDER BY channel NULLS LAST) AS INTEGER) AS vno
-    FROM (SELECT DISTINCT channel FROM um)
-),
 agg AS (
-    SELECT s.kid, pm.pid, v.vno, sum(um.petitions) AS petitions, sum(um.persons) AS persons
+    SELECT s.unit_id, s.rollup, pm.period_type, pm.period, um.channel,
+           sum(um.petitions) AS petitions, sum(um.persons) AS persons
     FROM um
-    JOIN v ON v.channel IS NOT DISTINCT FROM um.channel
-    JOIN vol_scope s ON s.member_unit_id = um.unit_id
-    JOIN vol_pm pm ON pm.month_start = um.month_start
+    JOIN mart.unit_scope s ON s.member_unit_id = um.unit_id
+    JOIN mart.period_months pm ON pm.month_start = um.month_start
     GROUP BY ALL
-)
+),
+v AS (SELECT DISTINCT channel FROM um)
 SELECT k.unit_id, k.rollup, k.period_type, k.period, k.period_start, k.period_end, k.complete,
     v.channel, coalesce(a.petitions, 0)::BIGINT AS petitions, coalesce(a.persons, 0)::BIGINT AS persons
 FROM mart.row_keys k
-JOIN vol_keys kk ON kk.unit_id = k.unit_id AND kk.rollup = k.rollup
-JOIN vol_pids pp ON pp.period_type = k.period_type AND pp.period = k.period
 CROSS JOIN v
-LEFT JOIN agg a ON a.kid = kk.kid AND a.pid = pp.pid AND a.vno = v.vno
-ORDER BY kk.kid, pp.pid, v.vno;
+LEFT JOIN agg a ON a.unit_id = k.unit_id AND a.rollup = k.rollup AND a.period_type = k.period_type
+    AND a.period = k.period AND a.channel IS NOT DISTINCT FROM v.channel
+ORDER BY k.unit_id, k.rollup, k.period_type, k.period_start, v.channel NULLS LAST;
 
 CREATE OR REPLACE TABLE mart.volume_by_category AS
 WITH um AS (
@@ -144,31 +123,23 @@ WITH um AS (
     FROM mart.records WHERE t_category
     GROUP BY ALL
 ),
-v AS (
-    SELECT category, CAST(row_number() OVER (ORDER BY category NULLS LAST) AS INTEGER) AS vno
-    FROM (SELECT DISTINCT category FROM um)
-),
 agg AS (
-    SELECT s.kid, pm.pid, v.vno, sum(um.petitions) AS petitions, sum(um.persons) AS persons
+    SELECT s.unit_id, s.rollup, pm.period_type, pm.period, um.category,
+           sum(um.petitions) AS petitions, sum(um.persons) AS persons
     FROM um
-    JOIN v ON v.category IS NOT DISTINCT FROM um.category
-    JOIN vol_scope s ON s.member_unit_id = um.unit_id
-    JOIN vol_pm pm ON pm.month_start = um.month_start
+    JOIN mart.unit_scope s ON s.member_unit_id = um.unit_id
+    JOIN mart.period_months pm ON pm.month_start = um.month_start
     GROUP BY ALL
-)
+),
+v AS (SELECT DISTINCT category FROM um)
 SELECT k.unit_id, k.rollup, k.period_type, k.period, k.period_start, k.period_end, k.complete,
     v.category, coalesce(a.petitions, 0)::BIGINT AS petitions, coalesce(a.persons, 0)::BIGINT AS persons
 FROM mart.row_keys k
-JOIN vol_keys kk ON kk.unit_id = k.unit_id AND kk.rollup = k.rollup
-JOIN vol_pids pp ON pp.period_type = k.period_type AND pp.period = k.period
 CROSS JOIN v
-LEFT JOIN agg a ON a.kid = kk.kid AND a.pid = pp.pid AND a.vno = v.vno
-ORDER BY kk.kid, pp.pid, v.vno;
+LEFT JOIN agg a ON a.unit_id = k.unit_id AND a.rollup = k.rollup AND a.period_type = k.period_type
+    AND a.period = k.period AND a.category IS NOT DISTINCT FROM v.category
+ORDER BY k.unit_id, k.rollup, k.period_type, k.period_start, v.category NULLS LAST;
 
 DROP TABLE IF EXISTS vol_um;
 DROP TABLE IF EXISTS vol_agg;
 DROP TABLE IF EXISTS vol_cut;
-DROP TABLE IF EXISTS vol_keys;
-DROP TABLE IF EXISTS vol_pids;
-DROP TABLE IF EXISTS vol_scope;
-DROP TABLE IF EXISTS vol_pm;
