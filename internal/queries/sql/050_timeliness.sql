@@ -16,15 +16,16 @@
 -- row (cumulative counts up to the middle positions). To keep that cheap on large data the
 -- histogram is keyed by small integers: kid per output unit row (a unit without descendants
 -- shares one kid for rollup false and true, since both cover the same records) and pid per
--- period.
-CREATE OR REPLACE TABLE mart.timeliness AS
-WITH
-rd AS (
-    SELECT unit_id, received_date, closed_date, handle_deadline
-    FROM mart.record_deadlines
-    WHERE t_closed_at
-),
-den_month AS (
+-- period; the month histograms are rolled up through the unit tree level by level (a
+-- unit's rollup = its own histogram + its children's rollups) instead of being spread from
+-- every unit to every ancestor, then mapped to the month, quarter and year.
+CREATE OR REPLACE TEMP TABLE tl_rd AS
+SELECT unit_id, received_date, closed_date, handle_deadline
+FROM mart.record_deadlines
+WHERE t_closed_at;
+
+CREATE OR REPLACE TEMP TABLE tl_den AS
+WITH den_month AS (
     SELECT unit_id, CAST(date_trunc('month', d) AS DATE) AS month_start,
            count(*) AS due,
            count(*) FILTER (WHERE closed_date <= handle_deadline) AS on_time,
@@ -33,76 +34,137 @@ den_month AS (
     FROM (
         SELECT *, CASE WHEN getvariable('timeliness_basis') = 'closed' THEN closed_date
                        ELSE handle_deadline END AS d
-        FROM rd
+        FROM tl_rd
     )
     WHERE CASE WHEN getvariable('timeliness_basis') = 'closed' THEN closed_date IS NOT NULL
                ELSE handle_deadline <= getvariable('as_of') END
     GROUP BY ALL
-),
-den AS (
-    SELECT s.unit_id, s.rollup, pm.period_type, pm.period,
-           sum(x.due) AS due, sum(x.on_time) AS on_time, sum(x.late_closed) AS late_closed,
-           sum(x.overdue_open) AS overdue_open
-    FROM den_month x
-    JOIN mart.deadline_period_months pm ON pm.month_start = x.month_start
-    JOIN mart.unit_scope s ON s.member_unit_id = x.unit_id
-    GROUP BY ALL
-),
-parents AS (
-    SELECT DISTINCT parent_id AS unit_id FROM mart.units_known WHERE parent_id IS NOT NULL
-),
-ks AS (
-    SELECT k.unit_id, k.rollup,
-           CAST(dense_rank() OVER (ORDER BY k.unit_id,
-                                   CASE WHEN p.unit_id IS NULL AND k.unit_id <> 'ALL' THEN false
-                                        ELSE k.rollup END) AS INTEGER) AS kid
-    FROM (SELECT DISTINCT unit_id, rollup FROM mart.row_keys) k
-    LEFT JOIN parents p ON p.unit_id = k.unit_id
-),
-ps AS (
-    SELECT period_type, period, CAST(row_number() OVER (ORDER BY period_type, period) AS INTEGER) AS pid
-    FROM mart.periods
-),
-scope_i AS (
-    SELECT DISTINCT s.member_unit_id, ks.kid
-    FROM mart.unit_scope s JOIN ks USING (unit_id, rollup)
-),
-months_i AS (
-    SELECT pm.month_start, ps.pid FROM mart.deadline_period_months pm JOIN ps USING (period_type, period)
-),
-hist_month AS (
-    SELECT unit_id, CAST(date_trunc('month', closed_date) AS DATE) AS month_start,
-           CAST(closed_date - received_date AS INTEGER) AS hd, count(*) AS n
-    FROM rd
-    WHERE closed_date IS NOT NULL
-    GROUP BY ALL
-),
--- roll up to the output rows at month level first (the month histograms of big roll-ups
--- are dense and small), then to quarters and years
-hist_scoped AS (
-    SELECT s.kid, x.month_start, x.hd, CAST(sum(x.n) AS BIGINT) AS n
-    FROM hist_month x JOIN scope_i s ON s.member_unit_id = x.unit_id
-    GROUP BY ALL
-),
-hist AS (
-    SELECT s.kid, p.pid, s.hd, CAST(sum(s.n) AS BIGINT) AS n
-    FROM hist_scoped s JOIN months_i p ON p.month_start = s.month_start
-    GROUP BY ALL
-),
-hist_cum AS (
-    SELECT kid, pid, hd,
-           sum(n) OVER (PARTITION BY kid, pid ORDER BY hd) AS cum,
-           sum(n) OVER (PARTITION BY kid, pid) AS tot
-    FROM hist
-),
-med AS (
-    -- 1-based positions of the two middle values (the same one for an odd count)
-    SELECT kid, pid, max(tot) AS closed,
-           (min(hd) FILTER (WHERE cum >= (tot + 1) // 2)
-            + min(hd) FILTER (WHERE cum >= tot // 2 + 1)) / 2.0 AS median_handling_days
-    FROM hist_cum
-    GROUP BY ALL
 )
+SELECT s.unit_id, s.rollup, pm.period_type, pm.period,
+       sum(x.due) AS due, sum(x.on_time) AS on_time, sum(x.late_closed) AS late_closed,
+       sum(x.overdue_open) AS overdue_open
+FROM den_month x
+JOIN mart.deadline_period_months pm ON pm.month_start = x.month_start
+JOIN mart.unit_scope s ON s.member_unit_id = x.unit_id
+GROUP BY ALL;
+
+CREATE OR REPLACE TEMP TABLE tl_ks AS
+WITH parents AS (
+    SELECT DISTINCT parent_id AS unit_id FROM mart.units_known WHERE parent_id IS NOT NULL
+)
+SELECT k.unit_id, k.rollup,
+       CAST(dense_rank() OVER (ORDER BY k.unit_id,
+                               CASE WHEN p.unit_id IS NULL AND k.unit_id <> 'ALL' THEN false
+                                    ELSE k.rollup END) AS INTEGER) AS kid
+FROM (SELECT DISTINCT unit_id, rollup FROM mart.row_keys) k
+LEFT JOIN parents p ON p.unit_id = k.unit_id;
+
+CREATE OR REPLACE TEMP TABLE tl_ps AS
+SELECT period_type, period, CAST(row_number() OVER (ORDER BY period_type, period) AS INTEGER) AS pid
+FROM mart.periods;
+
+-- Every unit of the data or of the unit list, numbered; for a known unit its depth (steps
+-- in its chain of parents, mart.unit_ancestors), its parent's number and whether it has
+-- children (is_parent).
+CREATE OR REPLACE TEMP TABLE tl_u AS
+WITH n AS (
+    SELECT member_unit_id AS unit_id, CAST(row_number() OVER (ORDER BY member_unit_id) AS INTEGER) AS uno
+    FROM (SELECT DISTINCT member_unit_id FROM mart.unit_scope)
+)
+SELECT n.unit_id, n.uno, pn.uno AS parent_uno, k.depth, k.unit_id IS NOT NULL AS known,
+       k.unit_id IN (SELECT parent_id FROM mart.units_known WHERE parent_id IS NOT NULL) AS is_parent
+FROM n
+LEFT JOIN mart.units_known k ON k.unit_id = n.unit_id
+LEFT JOIN n pn ON pn.unit_id = k.parent_id AND k.depth > 0;
+
+-- each unit's own histogram of handling days per month closed (month id 12·year + month − 1)
+CREATE OR REPLACE TEMP TABLE tl_hm AS
+SELECT u.uno, CAST(12 * year(r.closed_date) + month(r.closed_date) - 1 AS INTEGER) AS mno,
+       CAST(r.closed_date - r.received_date AS INTEGER) AS hd, CAST(count(*) AS BIGINT) AS n
+FROM tl_rd r
+JOIN tl_u u ON u.unit_id = r.unit_id
+WHERE r.closed_date IS NOT NULL
+GROUP BY ALL;
+
+CREATE OR REPLACE TEMP TABLE tl_hs AS
+WITH RECURSIVE
+-- Rollups level by level, deepest first. A known unit's own rows wait (ud < lvl) until lvl
+-- reaches its depth; from then on they are complete (ud = lvl) and move one parent up per
+-- level, so they are counted once at every unit of their chain of parents — exactly the
+-- rollup scopes of mart.unit_scope, in a tree and where a parent cycle cuts the chain (a
+-- cycle's rollups then come out over several levels, as several rows of one kid).
+r(lvl, uno, ud, mno, hd, n) AS (
+    SELECT (SELECT max(depth) FROM tl_u WHERE known), h.uno, u.depth, h.mno, h.hd, h.n
+    FROM tl_hm h JOIN tl_u u ON u.uno = h.uno AND u.known
+    UNION ALL
+    SELECT r.lvl - 1,
+           CASE WHEN r.ud = r.lvl THEN u.parent_uno ELSE r.uno END,
+           CASE WHEN r.ud = r.lvl THEN r.ud - 1 ELSE r.ud END,
+           r.mno, r.hd, CAST(sum(r.n) AS BIGINT)
+    FROM r JOIN tl_u u ON u.uno = r.uno
+    WHERE r.lvl > 0 AND NOT (r.ud = r.lvl AND u.parent_uno IS NULL)
+    GROUP BY ALL
+),
+kid_of AS (
+    SELECT u.uno, ks.kid, ks.rollup, u.is_parent
+    FROM tl_ks ks JOIN tl_u u ON u.unit_id = ks.unit_id
+)
+-- rollup true of a unit (and rollup false of one without children: the same kid)
+SELECT k.kid, r.mno, r.hd, r.n
+FROM r JOIN kid_of k ON k.uno = r.uno AND k.rollup
+WHERE r.ud = r.lvl
+UNION ALL
+-- rollup false of a unit with children: its own records
+SELECT k.kid, h.mno, h.hd, h.n
+FROM tl_hm h JOIN kid_of k ON k.uno = h.uno AND NOT k.rollup AND k.is_parent
+UNION ALL
+-- ALL: every record
+SELECT (SELECT kid FROM tl_ks WHERE unit_id = 'ALL'), h.mno, h.hd, CAST(sum(h.n) AS BIGINT)
+FROM tl_hm h
+GROUP BY ALL;
+
+-- The median is read at the two middle 1-based positions, (n + 1) // 2 and n // 2 + 1 (the
+-- same one for an odd count), in two steps so that the running sums cover few rows: the
+-- block of 16 days holding each position (running sums over the blocks), then the value
+-- inside that block (running sums over its rows, from the count before it).
+CREATE OR REPLACE TEMP TABLE tl_med AS
+WITH
+months_i AS (
+    SELECT CAST(12 * year(pm.month_start) + month(pm.month_start) - 1 AS INTEGER) AS mno, ps.pid
+    FROM mart.deadline_period_months pm JOIN tl_ps ps USING (period_type, period)
+),
+hist AS MATERIALIZED (
+    SELECT s.kid, p.pid, s.hd, CAST(sum(s.n) AS BIGINT) AS n
+    FROM tl_hs s JOIN months_i p ON p.mno = s.mno
+    GROUP BY ALL
+),
+b AS (SELECT kid, pid, hd // 16 AS blk, sum(n) AS n FROM hist GROUP BY ALL),
+bc AS (
+    SELECT kid, pid, blk, n,
+           sum(n) OVER (PARTITION BY kid, pid ORDER BY blk ROWS UNBOUNDED PRECEDING) AS cum,
+           sum(n) OVER (PARTITION BY kid, pid) AS tot
+    FROM b
+),
+pos AS (
+    SELECT kid, pid, tot, w, CASE w WHEN 1 THEN (tot + 1) // 2 ELSE tot // 2 + 1 END AS t
+    FROM (SELECT DISTINCT kid, pid, tot FROM bc), (VALUES (1), (2)) v(w)
+),
+tb AS (
+    SELECT p.kid, p.pid, p.tot, p.w, p.t, c.blk, c.cum - c.n AS before
+    FROM pos p JOIN bc c ON c.kid = p.kid AND c.pid = p.pid AND c.cum - c.n < p.t AND c.cum >= p.t
+),
+f AS (
+    SELECT t.kid, t.pid, t.tot, t.w, t.t, h.hd,
+           t.before + sum(h.n) OVER (PARTITION BY t.kid, t.pid, t.w ORDER BY h.hd ROWS UNBOUNDED PRECEDING) AS cum
+    FROM tb t JOIN hist h ON h.kid = t.kid AND h.pid = t.pid AND h.hd // 16 = t.blk
+)
+SELECT kid, pid, max(tot) AS closed,
+       (min(hd) FILTER (WHERE w = 1 AND cum >= t) + min(hd) FILTER (WHERE w = 2 AND cum >= t)) / 2.0
+           AS median_handling_days
+FROM f
+GROUP BY ALL;
+
+CREATE OR REPLACE TABLE mart.timeliness AS
 SELECT k.unit_id, k.rollup, k.period_type, k.period, k.period_start, k.period_end, k.complete,
        CASE WHEN t.closed_at THEN CAST(coalesce(d.due, 0) AS BIGINT) END AS due,
        CASE WHEN t.closed_at THEN CAST(coalesce(d.on_time, 0) AS BIGINT) END AS on_time,
@@ -113,9 +175,18 @@ SELECT k.unit_id, k.rollup, k.period_type, k.period, k.period_start, k.period_en
        CASE WHEN t.closed_at THEN CAST(m.median_handling_days AS DOUBLE) END AS median_handling_days
 FROM mart.row_keys k
 CROSS JOIN mart.tracked_row t
-JOIN ks ON ks.unit_id = k.unit_id AND ks.rollup = k.rollup
-JOIN ps ON ps.period_type = k.period_type AND ps.period = k.period
-LEFT JOIN den d ON d.unit_id = k.unit_id AND d.rollup = k.rollup
+JOIN tl_ks ks ON ks.unit_id = k.unit_id AND ks.rollup = k.rollup
+JOIN tl_ps ps ON ps.period_type = k.period_type AND ps.period = k.period
+LEFT JOIN tl_den d ON d.unit_id = k.unit_id AND d.rollup = k.rollup
                AND d.period_type = k.period_type AND d.period = k.period
-LEFT JOIN med m ON m.kid = ks.kid AND m.pid = ps.pid
+LEFT JOIN tl_med m ON m.kid = ks.kid AND m.pid = ps.pid
 ORDER BY k.unit_id, k.rollup, k.period_type, k.period_start;
+
+DROP TABLE IF EXISTS tl_rd;
+DROP TABLE IF EXISTS tl_den;
+DROP TABLE IF EXISTS tl_ks;
+DROP TABLE IF EXISTS tl_ps;
+DROP TABLE IF EXISTS tl_u;
+DROP TABLE IF EXISTS tl_hm;
+DROP TABLE IF EXISTS tl_hs;
+DROP TABLE IF EXISTS tl_med;

@@ -30,17 +30,24 @@ rec AS (
     FROM mart.records r
     WHERE r.known_unit
       AND r.received_date BETWEEN (SELECT min(week_start) FROM grid) AND (SELECT max(week_start) + 6 FROM grid)
+),
+-- counted per (unit, week) and kind first, so the grid joins one row per series and week
+cnt AS (
+    SELECT unit_id, week_start, 'total' AS kind, CAST(NULL AS VARCHAR) AS category, count(*) AS n
+    FROM rec GROUP BY ALL
+    UNION ALL
+    SELECT unit_id, week_start, 'category', category, count(*) FROM rec WHERE t_category GROUP BY ALL
+    UNION ALL
+    SELECT unit_id, week_start, 'collective', NULL, count(*) FROM rec WHERE collective GROUP BY ALL
 )
 SELECT g.alert_week_start, g.unit_id, g.kind, g.category, g.k, g.week_start,
        CAST(g.week_start + 6 AS DATE) AS week_end,
-       CAST(count(r.unit_id) AS BIGINT) AS "count",
+       CAST(coalesce(sum(c.n), 0) AS BIGINT) AS "count",
        g.kind <> 'collective' AND g.k BETWEEN 1 AND coalesce(g.alert_baseline_weeks, 0) AS in_baseline,
        g.threshold
 FROM grid g
-LEFT JOIN rec r
-  ON r.unit_id = g.unit_id AND r.week_start = g.week_start
- AND (g.kind = 'total'
-      OR (g.kind = 'category' AND r.t_category AND r.category IS NOT DISTINCT FROM g.category)
-      OR (g.kind = 'collective' AND r.collective))
+LEFT JOIN cnt c
+  ON c.unit_id = g.unit_id AND c.week_start = g.week_start AND c.kind = g.kind
+ AND (g.kind <> 'category' OR c.category IS NOT DISTINCT FROM g.category)
 GROUP BY g.alert_week_start, g.unit_id, g.kind, g.category, g.k, g.week_start, g.alert_baseline_weeks, g.threshold
 ORDER BY g.unit_id, g.kind, g.category NULLS FIRST, g.week_start;

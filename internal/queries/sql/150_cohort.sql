@@ -11,8 +11,10 @@
 -- Shape: counts per (unit, received month), then the scope and period joins. The quantiles
 -- are read off a histogram of days to close per output row, keyed by one integer
 -- kp = kid · 65536 + pid (kid: output unit row, a unit without descendants sharing one for
--- rollup false and true; pid: period): built per month first, then added up to quarters and
--- years (months map to them 1:1, so month rows need no second aggregation).
+-- rollup false and true; pid: period). The month histograms of the output rows are rolled
+-- up through the unit tree level by level (a unit's rollup = its own histogram + its
+-- children's rollups), not spread from every unit to every ancestor, then added up to
+-- quarters and years (months map to them 1:1, so month rows need no second aggregation).
 CREATE OR REPLACE TEMP TABLE coh_rd AS
 SELECT unit_id, CAST(date_trunc('month', received_date) AS DATE) AS month_start,
        closed_date, handle_deadline, CAST(closed_date - received_date AS INTEGER) AS dd
@@ -39,19 +41,64 @@ CREATE OR REPLACE TEMP TABLE coh_pm AS
 SELECT pm.month_start, ps.pid, pm.period_type
 FROM mart.period_months pm JOIN coh_ps ps USING (period_type, period);
 
+-- Every unit of the data or of the unit list, numbered; for a known unit its depth (steps
+-- in its chain of parents, mart.unit_ancestors), its parent's number and whether it has
+-- children (is_parent).
+CREATE OR REPLACE TEMP TABLE coh_u AS
+WITH n AS (
+    SELECT member_unit_id AS unit_id, CAST(row_number() OVER (ORDER BY member_unit_id) AS INTEGER) AS uno
+    FROM (SELECT DISTINCT member_unit_id FROM mart.unit_scope)
+)
+SELECT n.unit_id, n.uno, pn.uno AS parent_uno, k.depth, k.unit_id IS NOT NULL AS known,
+       k.unit_id IN (SELECT parent_id FROM mart.units_known WHERE parent_id IS NOT NULL) AS is_parent
+FROM n
+LEFT JOIN mart.units_known k ON k.unit_id = n.unit_id
+LEFT JOIN n pn ON pn.unit_id = k.parent_id AND k.depth > 0;
+
+-- each unit's own histogram per month
+CREATE OR REPLACE TEMP TABLE coh_hm AS
+SELECT u.uno, m.pid AS mpid, r.dd, CAST(count(*) AS BIGINT) AS n
+FROM coh_rd r
+JOIN coh_u u ON u.unit_id = r.unit_id
+JOIN coh_pm m ON m.month_start = r.month_start AND m.period_type = 'month'
+WHERE r.closed_date IS NOT NULL
+GROUP BY ALL;
+
 CREATE OR REPLACE TEMP TABLE coh_hs AS
-WITH hm AS (
-    SELECT m.pid AS mpid, r.unit_id, r.dd, count(*) AS n
-    FROM coh_rd r JOIN coh_pm m ON m.month_start = r.month_start AND m.period_type = 'month'
-    WHERE r.closed_date IS NOT NULL
+WITH RECURSIVE
+-- Rollups level by level, deepest first. A known unit's own rows wait (ud < lvl) until lvl
+-- reaches its depth; from then on they are complete (ud = lvl) and move one parent up per
+-- level, so they are counted once at every unit of their chain of parents — exactly the
+-- rollup scopes of mart.unit_scope, in a tree and where a parent cycle cuts the chain (a
+-- cycle's rollups then come out over several levels, as several rows of one kid).
+r(lvl, uno, ud, mpid, dd, n) AS (
+    SELECT (SELECT max(depth) FROM coh_u WHERE known), h.uno, u.depth, h.mpid, h.dd, h.n
+    FROM coh_hm h JOIN coh_u u ON u.uno = h.uno AND u.known
+    UNION ALL
+    SELECT r.lvl - 1,
+           CASE WHEN r.ud = r.lvl THEN u.parent_uno ELSE r.uno END,
+           CASE WHEN r.ud = r.lvl THEN r.ud - 1 ELSE r.ud END,
+           r.mpid, r.dd, CAST(sum(r.n) AS BIGINT)
+    FROM r JOIN coh_u u ON u.uno = r.uno
+    WHERE r.lvl > 0 AND NOT (r.ud = r.lvl AND u.parent_uno IS NULL)
     GROUP BY ALL
 ),
-scope_i AS (
-    SELECT DISTINCT s.member_unit_id, ks.kid
-    FROM mart.unit_scope s JOIN coh_ks ks USING (unit_id, rollup)
+kid_of AS (
+    SELECT u.uno, ks.kid, ks.rollup, u.is_parent
+    FROM coh_ks ks JOIN coh_u u ON u.unit_id = ks.unit_id
 )
-SELECT s.kid * 65536 + x.mpid AS kp, x.dd, CAST(sum(x.n) AS BIGINT) AS n
-FROM hm x JOIN scope_i s ON s.member_unit_id = x.unit_id
+-- rollup true of a unit (and rollup false of one without children: the same kid)
+SELECT k.kid * 65536 + r.mpid AS kp, r.dd, r.n
+FROM r JOIN kid_of k ON k.uno = r.uno AND k.rollup
+WHERE r.ud = r.lvl
+UNION ALL
+-- rollup false of a unit with children: its own records
+SELECT k.kid * 65536 + h.mpid, h.dd, h.n
+FROM coh_hm h JOIN kid_of k ON k.uno = h.uno AND NOT k.rollup AND k.is_parent
+UNION ALL
+-- ALL: every record
+SELECT (SELECT kid FROM coh_ks WHERE unit_id = 'ALL') * 65536 + h.mpid, h.dd, CAST(sum(h.n) AS BIGINT)
+FROM coh_hm h
 GROUP BY ALL;
 
 CREATE OR REPLACE TEMP TABLE coh_h AS
@@ -66,18 +113,37 @@ SELECT (s.kp // 65536) * 65536 + q.pid, s.dd, CAST(sum(s.n) AS BIGINT)
 FROM coh_hs s JOIN mq q ON q.mpid = s.kp % 65536
 GROUP BY ALL;
 
+-- The quantiles are the values at three 1-based positions of each histogram: the two
+-- middle ones, (n + 1) // 2 and n // 2 + 1 (the same one for an odd count), and the
+-- ⌈0.9·n⌉-th, in integers (9n + 9) // 10. Found in two steps so that the running sums cover
+-- few rows: the block of 16 days holding each position (running sums over the blocks), then
+-- the value inside that block (running sums over its rows, from the count before it).
 CREATE OR REPLACE TEMP TABLE coh_q AS
-WITH c AS (
-    SELECT kp, dd, sum(n) OVER (PARTITION BY kp ORDER BY dd) AS cum, sum(n) OVER (PARTITION BY kp) AS tot
-    FROM coh_h
+WITH
+b AS (SELECT kp, dd // 16 AS blk, sum(n) AS n FROM coh_h GROUP BY ALL),
+bc AS (
+    SELECT kp, blk, n, sum(n) OVER (PARTITION BY kp ORDER BY blk ROWS UNBOUNDED PRECEDING) AS cum,
+           sum(n) OVER (PARTITION BY kp) AS tot
+    FROM b
+),
+pos AS (
+    SELECT kp, w, CASE w WHEN 1 THEN (tot + 1) // 2 WHEN 2 THEN tot // 2 + 1 ELSE (9 * tot + 9) // 10 END AS t
+    FROM (SELECT DISTINCT kp, tot FROM bc), (VALUES (1), (2), (3)) v(w)
+),
+tb AS (
+    SELECT p.kp, p.w, p.t, c.blk, c.cum - c.n AS before
+    FROM pos p JOIN bc c ON c.kp = p.kp AND c.cum - c.n < p.t AND c.cum >= p.t
+),
+f AS (
+    SELECT t.kp, t.w, t.t, h.dd,
+           t.before + sum(h.n) OVER (PARTITION BY t.kp, t.w ORDER BY h.dd ROWS UNBOUNDED PRECEDING) AS cum
+    FROM tb t JOIN coh_h h ON h.kp = t.kp AND h.dd // 16 = t.blk
 )
 SELECT kp,
-       -- 1-based positions of the two middle values (the same one for an odd count)
-       (min(dd) FILTER (WHERE cum >= (tot + 1) // 2)
-        + min(dd) FILTER (WHERE cum >= tot // 2 + 1)) / 2.0 AS median_days_to_close,
-       -- the ⌈0.9·n⌉-th value, in integers: (9n + 9) // 10
-       min(dd) FILTER (WHERE cum >= (9 * tot + 9) // 10) AS p90_days_to_close
-FROM c
+       (min(dd) FILTER (WHERE w = 1 AND cum >= t) + min(dd) FILTER (WHERE w = 2 AND cum >= t)) / 2.0
+           AS median_days_to_close,
+       min(dd) FILTER (WHERE w = 3 AND cum >= t) AS p90_days_to_close
+FROM f
 GROUP BY kp;
 
 CREATE OR REPLACE TABLE mart.cohort AS
@@ -124,6 +190,8 @@ DROP TABLE IF EXISTS coh_rd;
 DROP TABLE IF EXISTS coh_ks;
 DROP TABLE IF EXISTS coh_ps;
 DROP TABLE IF EXISTS coh_pm;
+DROP TABLE IF EXISTS coh_u;
+DROP TABLE IF EXISTS coh_hm;
 DROP TABLE IF EXISTS coh_hs;
 DROP TABLE IF EXISTS coh_h;
 DROP TABLE IF EXISTS coh_q;
