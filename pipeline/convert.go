@@ -13,7 +13,6 @@ import (
 
 type convertStats struct {
 	read, rejects, warns int64
-	maybeDup             bool
 	skipped              int64
 	skippedBy            map[string]int64
 	units                map[string]seenUnit
@@ -178,7 +177,7 @@ func (in *ingester) convert(ctx context.Context, l *loader, rr rowReader, m *map
 	if readErr != nil {
 		return convertStats{}, fmt.Errorf("source %s: read %s: %w", l.source, l.file, readErr)
 	}
-	st := convertStats{maybeDup: mayHaveDuplicates(convs), units: mergeUnits(convs)}
+	st := convertStats{units: mergeUnits(convs)}
 	all := readIssues
 	st.rejects = int64(len(readIssues))
 	st.read = int64(len(readIssues))

@@ -205,30 +205,29 @@ func (in *ingester) runBatch(ctx context.Context, src *config.Source, rawCells b
 	open func(context.Context) (rowReader, error), extra func(context.Context, *loader, *sourceState) error) (BatchResult, error) {
 	started := time.Now()
 	b := BatchResult{Source: src.Name, File: file}
-	rr, err := open(ctx)
-	if err != nil {
-		return b, fmt.Errorf("source %s: open %s: %w", src.Name, file, err)
-	}
-	defer rr.Close()
-	m, err := newMapper(src, rr.Header(), in.loc, rawCells)
-	if err != nil {
-		return b, fmt.Errorf("%s: %w", file, err)
-	}
-	if fs := in.cfg.Units.FromSource; fs != nil && fs.Source == src.Name {
-		if err := m.deriveUnits(fs, rr.Header()); err != nil {
-			return b, fmt.Errorf("%s: %w", file, err)
+	var (
+		l  *loader
+		m  *mapper
+		st convertStats
+	)
+	// A first load goes straight into petitions; one that meets a petition_id twice
+	// is rolled back and read again through the staging table (second attempt).
+	for attempt := 0; ; attempt++ {
+		var err error
+		l, m, st, err = in.readBatch(ctx, src, rawCells, file, open, attempt == 0)
+		if errors.Is(err, errDuplicateInBatch) && attempt == 0 {
+			slog.Info("duplicate petition_id in a first load; reading the file again through the staging table", "source", src.Name, "file", file)
+			continue
 		}
+		if l != nil {
+			defer l.abort()
+		}
+		if err != nil {
+			return b, err
+		}
+		break
 	}
-	l, err := beginBatch(ctx, in.db.DB, src.Name, file)
-	if err != nil {
-		return b, err
-	}
-	defer l.abort()
 	b.BatchID = l.batchID
-	st, err := in.convert(ctx, l, rr, m, filepath.Base(file))
-	if err != nil {
-		return b, err
-	}
 	tConv := time.Since(started)
 	b.RowsRead, b.Rejected, b.Warnings = st.read, st.rejects, st.warns
 	b.SkippedRows, b.SkippedBy = st.skipped, st.skippedBy
@@ -238,7 +237,7 @@ func (in *ingester) runBatch(ctx context.Context, src *config.Source, rawCells b
 		}
 	}
 	k, _ := lookupKind(src)
-	uc, err := l.upsert(ctx, st.maybeDup, k != nil && k.snapshot())
+	uc, err := l.upsert(ctx, k != nil && k.snapshot())
 	if err != nil {
 		return b, err
 	}
@@ -263,6 +262,37 @@ func (in *ingester) runBatch(ctx context.Context, src *config.Source, rawCells b
 		"inserted", b.Inserted, "updated", b.Updated, "unchanged", b.Unchanged, "deleted", b.Deleted, "rejected", b.Rejected,
 		"warnings", b.Warnings, "took", b.Duration.Round(time.Millisecond))
 	return b, nil
+}
+
+// readBatch opens the input, begins the batch and loads every record (see
+// loader). On an error the loader, when returned, still has to be aborted;
+// errDuplicateInBatch comes back with everything already rolled back.
+func (in *ingester) readBatch(ctx context.Context, src *config.Source, rawCells bool, file string,
+	open func(context.Context) (rowReader, error), allowDirect bool) (*loader, *mapper, convertStats, error) {
+	rr, err := open(ctx)
+	if err != nil {
+		return nil, nil, convertStats{}, fmt.Errorf("source %s: open %s: %w", src.Name, file, err)
+	}
+	defer rr.Close()
+	m, err := newMapper(src, rr.Header(), in.loc, rawCells)
+	if err != nil {
+		return nil, nil, convertStats{}, fmt.Errorf("%s: %w", file, err)
+	}
+	if fs := in.cfg.Units.FromSource; fs != nil && fs.Source == src.Name {
+		if err := m.deriveUnits(fs, rr.Header()); err != nil {
+			return nil, nil, convertStats{}, fmt.Errorf("%s: %w", file, err)
+		}
+	}
+	l, err := beginBatch(ctx, in.db.DB, src.Name, file, allowDirect)
+	if err != nil {
+		return nil, nil, convertStats{}, err
+	}
+	st, err := in.convert(ctx, l, rr, m, filepath.Base(file))
+	if errors.Is(err, errDuplicateInBatch) {
+		l.abort()
+		return nil, nil, st, err
+	}
+	return l, m, st, err
 }
 
 // withConn runs f on one connection inside one transaction.

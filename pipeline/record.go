@@ -3,7 +3,6 @@ package pipeline
 import (
 	"encoding/hex"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -91,9 +90,6 @@ type converter struct {
 	skippedBy []int64
 	// units are the derived units seen (units.from_source only).
 	units map[string]seenUnit
-	// ids holds a hash of every petition_id converted, to tell the loader whether
-	// duplicates are possible (a hash collision only costs the slower exact path).
-	ids []uint64
 	// dataLen is each string column's data bytes per full record, as last seen.
 	dataLen [spec.NumFields]int
 
@@ -419,21 +415,4 @@ func (c *converter) append(rowNum int64) {
 	c.rowHash.Append(string(c.hexBuf))
 	c.hashBuf = h
 	c.n++
-	c.ids = append(c.ids, xxh3.HashString(c.vals[spec.PetitionID]))
-}
-
-// mayHaveDuplicates merges the converters' id hashes: false means no petition_id
-// occurs twice among them.
-func mayHaveDuplicates(convs []*converter) bool {
-	var all []uint64
-	for _, c := range convs {
-		all = append(all, c.ids...)
-	}
-	slices.Sort(all)
-	for i := 1; i < len(all); i++ {
-		if all[i] == all[i-1] {
-			return true
-		}
-	}
-	return false
 }
