@@ -25,8 +25,10 @@ type rowBlock struct {
 }
 
 const (
-	blockRows  = 2048
-	recordRows = 122880 // rows per Arrow record handed to DuckDB
+	blockRows = 2048
+	// recordRows is the rows per Arrow record handed to DuckDB (about 20 MB): small
+	// enough that the few records in flight stay a small part of the memory limit.
+	recordRows = 65536
 )
 
 // convert streams rows from rr through parallel converters into the staging
@@ -36,7 +38,7 @@ func (in *ingester) convert(ctx context.Context, l *loader, rr rowReader, m *map
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	blocks := make(chan rowBlock, in.workers*2)
-	recs := make(chan arrow.RecordBatch, in.workers)
+	recs := make(chan arrow.RecordBatch, 1)
 	var readIssues []issue
 	var readErr error
 	bar := in.progressBar(rr, label)

@@ -84,6 +84,10 @@ type ingester struct {
 	loc     *time.Location
 	opt     IngestOptions
 	workers int
+	// duckLimit is the SET statement of DuckDB's share of the memory limit during
+	// the ingest ("" = unchanged), repeated on each batch's connection (a new
+	// connection starts with the configured limit).
+	duckLimit string
 	// unitsDone: the units table was replaced by this ingest (a units file, or the
 	// first synthetic source's generated units).
 	unitsDone bool
@@ -107,6 +111,7 @@ func Ingest(ctx context.Context, db *store.DB, cfg *config.Config, opt IngestOpt
 	if err != nil {
 		return nil, err
 	}
+	defer in.applyIngestBudget(ctx)()
 	res := &IngestResult{Units: -1}
 	var errs []error
 	if cfg.Units.File != "" {
@@ -283,7 +288,7 @@ func (in *ingester) readBatch(ctx context.Context, src *config.Source, rawCells 
 			return nil, nil, convertStats{}, fmt.Errorf("%s: %w", file, err)
 		}
 	}
-	l, err := beginBatch(ctx, in.db.DB, src.Name, file, allowDirect)
+	l, err := beginBatch(ctx, in.db.DB, src.Name, file, allowDirect, in.duckLimit)
 	if err != nil {
 		return nil, nil, convertStats{}, err
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strings"
 	"time"
 
@@ -33,6 +34,7 @@ type loader struct {
 	// key, and the batch is read again through _stage (errDuplicateInBatch).
 	direct   bool
 	inserted int64 // rows inserted directly
+	records  int64 // Arrow records loaded
 }
 
 // errDuplicateInBatch: a direct load met a petition_id twice; the batch is rolled
@@ -54,6 +56,8 @@ func stageDDL() string {
 			t = "INTEGER"
 		case arrow.INT64:
 			t = "BIGINT"
+		case arrow.UINT64:
+			t = "UBIGINT"
 		case arrow.BOOL:
 			t = "BOOLEAN"
 		default:
@@ -66,10 +70,17 @@ func stageDDL() string {
 
 // beginBatch takes a connection, opens the transaction and allocates the batch id.
 // allowDirect permits loading straight into petitions when the source has no rows.
-func beginBatch(ctx context.Context, db *sql.DB, source, file string, allowDirect bool) (*loader, error) {
+// setting, when not empty, runs first on the connection (the ingest's memory budget).
+func beginBatch(ctx context.Context, db *sql.DB, source, file string, allowDirect bool, setting string) (*loader, error) {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("batch %s %s: connect: %w", source, file, err)
+	}
+	if setting != "" {
+		if _, err := conn.ExecContext(ctx, setting); err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("batch %s %s: %s: %w", source, file, setting, err)
+		}
 	}
 	l := &loader{conn: conn, source: source, file: file}
 	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
@@ -145,7 +156,23 @@ func (l *loader) stage(ctx context.Context, rec arrow.RecordBatch) error {
 		return fmt.Errorf("batch %s %s: stage records: %w", l.source, l.file, err)
 	}
 	l.inserted += n
+	l.records++
+	if l.records%16 == 0 && slog.Default().Enabled(ctx, slog.LevelDebug) {
+		l.logMemory(ctx)
+	}
 	return nil
+}
+
+// logMemory logs (debug) where the memory is: DuckDB's buffer manager by tag and
+// the Go heap.
+func (l *loader) logMemory(ctx context.Context) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	var tags string
+	_ = l.conn.QueryRowContext(ctx, `SELECT string_agg(tag || '=' || (memory_usage_bytes >> 20) || 'M' ||
+		CASE WHEN temporary_storage_bytes > 0 THEN '+' || (temporary_storage_bytes >> 20) || 'M spilled' ELSE '' END, ' ' ORDER BY memory_usage_bytes DESC)
+		FROM duckdb_memory() WHERE memory_usage_bytes + temporary_storage_bytes > 0`).Scan(&tags)
+	slog.Debug("batch memory", "source", l.source, "records", l.records, "go_heap_mb", ms.HeapInuse>>20, "go_sys_mb", ms.Sys>>20, "duckdb", tags)
 }
 
 // addIssues writes rejected records and field warnings.

@@ -64,6 +64,8 @@ func appendRecord(ctx context.Context, a *duckdb.Appender, rec arrow.RecordBatch
 				row[j] = c.Value(i)
 			case *array.Int64:
 				row[j] = c.Value(i)
+			case *array.Uint64:
+				row[j] = c.Value(i)
 			case *array.Boolean:
 				row[j] = c.Value(i)
 			default:
