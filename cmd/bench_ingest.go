@@ -66,6 +66,7 @@ func runBenchIngest(cmd *cobra.Command, g *globalOptions, opts benchIngestOption
 		fmt.Fprintf(w, "CPU time (all threads): ours %s, native %s, ratio %.3f\n", r.OursCPU.Round(time.Millisecond),
 			r.NativeCPU.Round(time.Millisecond), r.OursCPU.Seconds()/r.NativeCPU.Seconds())
 	}
-	fmt.Fprintf(w, "peak RSS (whole process, both loads): %.0f MB\n", float64(r.PeakRSS)/1e6)
+	fmt.Fprintf(w, "peak RSS during each load: ours %.0f MB, native %.0f MB (whole process, both loads: %.0f MB)\n",
+		float64(r.OursPeakRSS)/1e6, float64(r.NativePeakRSS)/1e6, float64(r.PeakRSS)/1e6)
 	return nil
 }

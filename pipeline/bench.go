@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -26,6 +27,12 @@ type IngestBench struct {
 	// time on a busy machine.
 	OursCPU, NativeCPU time.Duration
 	PeakRSS            int64 // bytes, process peak resident set after both loads
+	// Peak resident set of the process during each load (see ResetPeakRSS; 0 when
+	// the kernel cannot reset its mark).
+	OursPeakRSS, NativePeakRSS int64
+	// OursDB is the database Ingest loaded (closed; petitions and units), for
+	// benchmarks that go on to compute and report on it.
+	OursDB string
 }
 
 // Ratio is ours ÷ native.
@@ -38,7 +45,7 @@ func (b IngestBench) Ratio() float64 { return b.Ours.Seconds() / b.Native.Second
 func BenchIngest(ctx context.Context, cfg *config.Config, records int, dir string) (IngestBench, error) {
 	res := IngestBench{Records: records, Arrow: ArrowLoading}
 	loc := cfg.Location()
-	petitions, _, _, err := synthetic.GenerateFiles(synthetic.Params{Records: records, Seed: 7, Years: 5, AsOf: cfg.AsOfDate(), Loc: loc}, filepath.Join(dir, "data"))
+	petitions, units, _, err := synthetic.GenerateFiles(synthetic.Params{Records: records, Seed: 7, Years: 5, AsOf: cfg.AsOfDate(), Loc: loc}, filepath.Join(dir, "data"))
 	if err != nil {
 		return res, err
 	}
@@ -54,30 +61,39 @@ func BenchIngest(ctx context.Context, cfg *config.Config, records int, dir strin
 	if err != nil {
 		return res, err
 	}
+	reset := ResetPeakRSS()
 	t0, c0 := time.Now(), CPUTime()
 	_, err = db.ExecContext(ctx, nativeLoadSQL(petitions))
 	res.Native, res.NativeCPU = time.Since(t0), CPUTime()-c0
+	if reset {
+		res.NativePeakRSS = PeakRSS()
+	}
 	db.Close()
 	if err != nil {
 		return res, fmt.Errorf("bench: native read_csv: %w", err)
 	}
 
+	res.OursDB = filepath.Join(dir, "ours.duckdb")
 	db, err = open("ours.duckdb")
 	if err != nil {
 		return res, err
 	}
 	defer db.Close()
 	c := *cfg
-	c.Database = filepath.Join(dir, "ours.duckdb")
-	c.Units.File = ""
+	c.Database = res.OursDB
+	c.Units = config.UnitsConfig{File: units} // the units too, so that marts can be built on it
 	c.Sources = []config.Source{{Name: "bench", Kind: "csv", Path: petitions}}
+	reset = ResetPeakRSS()
 	t0, c0 = time.Now(), CPUTime()
 	ir, err := Ingest(ctx, db, &c, IngestOptions{NoProgress: true})
 	res.Ours, res.OursCPU = time.Since(t0), CPUTime()-c0
 	if err != nil {
 		return res, fmt.Errorf("bench: ingest: %w", err)
 	}
-	res.PeakRSS = PeakRSS()
+	if reset {
+		res.OursPeakRSS = PeakRSS()
+	}
+	res.PeakRSS = ProcessPeakRSS()
 	if ir.Inserted != int64(records) {
 		return res, fmt.Errorf("bench: ingest inserted %d of %d records (rejected %d)", ir.Inserted, records, ir.Rejected)
 	}
@@ -122,11 +138,36 @@ func nativeLoadSQL(path string) string {
 		" FROM read_csv('" + strings.ReplaceAll(path, "'", "''") + "', header = true, columns = {" + strings.Join(types, ", ") + "})"
 }
 
-// PeakRSS is the process's peak resident set size in bytes (Linux reports KiB).
-func PeakRSS() int64 {
+// ProcessPeakRSS is the process's peak resident set size in bytes since it started
+// (getrusage; Linux reports KiB).
+func ProcessPeakRSS() int64 {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
 	}
 	return ru.Maxrss * 1024
+}
+
+// ResetPeakRSS resets the kernel's peak-RSS mark of this process (Linux: 5 written
+// to /proc/self/clear_refs), so that PeakRSS then reports the peak of what follows.
+// false when the kernel refuses; PeakRSS then is the peak since the start.
+func ResetPeakRSS() bool {
+	return os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
+}
+
+// PeakRSS is the process's peak resident set size in bytes since the last
+// ResetPeakRSS (VmHWM), else since it started.
+func PeakRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+				kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+				if err == nil {
+					return kb * 1024
+				}
+			}
+		}
+	}
+	return ProcessPeakRSS()
 }
