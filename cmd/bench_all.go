@@ -15,6 +15,7 @@ import (
 
 type benchAllOptions struct {
 	Records int
+	CSV     string
 	Keep    bool
 }
 
@@ -49,7 +50,7 @@ native path or floors, and the process's peak RSS during each step.`,
 				defer os.RemoveAll(dir)
 			}
 			cfg.Pseudonym.KeyFile = filepath.Join(dir, "pseudonym.key")
-			r, err := orchestrate.BenchAll(cmd.Context(), cfg, opts.Records, dir)
+			r, err := orchestrate.BenchAll(cmd.Context(), cfg, opts.Records, opts.CSV, dir)
 			if err != nil {
 				return err
 			}
@@ -69,6 +70,7 @@ native path or floors, and the process's peak RSS during each step.`,
 		},
 	}
 	c.Flags().IntVar(&opts.Records, "records", 1_000_000, "synthetic records to generate")
+	c.Flags().StringVar(&opts.CSV, "csv", "", "use this canonical CSV (units.csv beside it) instead of generating records")
 	c.Flags().BoolVar(&opts.Keep, "keep", false, "keep the generated CSV, databases and site")
 	return c
 }

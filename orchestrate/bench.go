@@ -3,6 +3,7 @@ package orchestrate
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -140,13 +141,26 @@ type AllBench struct {
 // and queries.Build (BenchCompute: one untimed warm-up build first); then rendering
 // the report site. Each step's wall and CPU time and the process's peak RSS during
 // it; ratios are CPU ÷ CPU (ingest ÷ read_csv, build ÷ floors total).
-func BenchAll(ctx context.Context, cfg *config.Config, records int, dir string) (AllBench, error) {
+//
+// csvPath, when set, is an existing canonical CSV (with units.csv beside it, as
+// xinfang generate writes them) used instead of generating records.
+func BenchAll(ctx context.Context, cfg *config.Config, records int, csvPath, dir string) (AllBench, error) {
 	res := AllBench{Records: records}
-	ib, err := pipeline.BenchIngest(ctx, cfg, records, dir)
+	var ib pipeline.IngestBench
+	var err error
+	if csvPath != "" {
+		units := filepath.Join(filepath.Dir(csvPath), "units.csv")
+		if _, serr := os.Stat(units); serr != nil {
+			units = ""
+		}
+		ib, err = pipeline.BenchIngestFile(ctx, cfg, csvPath, units, dir)
+	} else {
+		ib, err = pipeline.BenchIngest(ctx, cfg, records, dir)
+	}
 	if err != nil {
 		return res, err
 	}
-	res.FileBytes, res.Arrow = ib.FileBytes, ib.Arrow
+	res.Records, res.FileBytes, res.Arrow = ib.Records, ib.FileBytes, ib.Arrow
 	native := BenchRow{BenchStep: BenchStep{Name: "ingest floor: DuckDB read_csv into petitions", Wall: ib.Native, CPU: ib.NativeCPU, PeakRSS: ib.NativePeakRSS}}
 	ours := BenchRow{BenchStep: BenchStep{Name: "ours: xinfang ingest", Wall: ib.Ours, CPU: ib.OursCPU, PeakRSS: ib.OursPeakRSS},
 		Ratio: ib.OursCPU.Seconds() / ib.NativeCPU.Seconds(), Against: "read_csv"}

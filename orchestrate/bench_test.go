@@ -66,7 +66,7 @@ func BenchmarkAll(b *testing.B) {
 	cfg := config.Default()
 	cfg.AsOf = "2026-03-31"
 	for i := 0; i < b.N; i++ {
-		r, err := BenchAll(b.Context(), cfg, records, b.TempDir())
+		r, err := BenchAll(b.Context(), cfg, records, "", b.TempDir())
 		if err != nil {
 			b.Fatal(err)
 		}
