@@ -288,6 +288,9 @@ func (in *ingester) readBatch(ctx context.Context, src *config.Source, rawCells 
 			return nil, nil, convertStats{}, fmt.Errorf("%s: %w", file, err)
 		}
 	}
+	if _, ok := rr.(interface{ onePass() }); ok {
+		allowDirect = false // cannot be read a second time
+	}
 	l, err := beginBatch(ctx, in.db.DB, src.Name, file, allowDirect, in.duckLimit)
 	if err != nil {
 		return nil, nil, convertStats{}, err
