@@ -114,7 +114,7 @@ func BenchCompute(ctx context.Context, db *store.DB, cfg *config.Config, asOf ti
 		return res, err
 	}
 	res.Ours = st
-	res.PeakRSS = pipeline.ProcessPeakRSS()
+	res.PeakRSS = max(pipeline.ProcessPeakRSS(), st.PeakRSS, res.FloorTotal().PeakRSS)
 	return res, nil
 }
 
@@ -132,7 +132,7 @@ type AllBench struct {
 	FileBytes int64
 	Arrow     bool
 	Rows      []BenchRow
-	PeakRSS   int64 // bytes, the process's peak over the whole run
+	PeakRSS   int64 // bytes, the process's peak over the whole run (the largest step's)
 }
 
 // BenchAll generates records synthetic canonical records into dir and measures, in
@@ -193,6 +193,10 @@ func BenchAll(ctx context.Context, cfg *config.Config, records int, csvPath, dir
 		return res, fmt.Errorf("bench: report: %w", err)
 	}
 	res.Rows = append(res.Rows, BenchRow{BenchStep: rep})
-	res.PeakRSS = pipeline.ProcessPeakRSS()
+	// The kernel's peak mark was reset before each step: the run's peak is the largest.
+	res.PeakRSS = max(pipeline.ProcessPeakRSS(), ib.PeakRSS)
+	for _, r := range res.Rows {
+		res.PeakRSS = max(res.PeakRSS, r.PeakRSS)
+	}
 	return res, nil
 }
