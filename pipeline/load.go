@@ -138,17 +138,17 @@ func (l *loader) abort() {
 	if l.conn == nil {
 		return
 	}
-	if l.threads != 0 {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		_ = l.restoreThreads(ctx)
-		cancel()
-	}
 	if l.inTx {
 		// A fresh context: the batch's own may be the one that was cancelled.
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		_, _ = l.conn.ExecContext(ctx, "ROLLBACK")
 		cancel()
 		l.inTx = false
+	}
+	if l.threads != 0 { // after the rollback: a failed transaction refuses SET
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		_ = l.restoreThreads(ctx)
+		cancel()
 	}
 	l.conn.Close()
 	l.conn = nil

@@ -78,3 +78,56 @@ func TestRowHashMigrationKeepsUnchanged(t *testing.T) {
 		t.Fatalf("re-read after migration: %+v; want 2 unchanged", b)
 	}
 }
+
+// A direct load runs DuckDB on one thread and the ingest lowers DuckDB's memory
+// limit; both are given back when the ingest ends, also when a batch is cancelled
+// half-way.
+func TestEngineSettingsRestoredAfterCancelledDirectLoad(t *testing.T) {
+	e := newEnv(t)
+	e.cfg.DuckDB.MemoryLimit = "1GB"
+	setting := func(name string) string {
+		var v string
+		if err := e.db.QueryRowContext(context.Background(), "SELECT current_setting('"+name+"')").Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if _, err := e.db.ExecContext(context.Background(), "SET memory_limit = '1GB'"); err != nil {
+		t.Fatal(err)
+	}
+	threads, limit := setting("threads"), setting("memory_limit")
+	var b strings.Builder
+	b.WriteString("petition_id,received_at,unit_id\n")
+	for i := 0; i < 3*recordRows; i++ {
+		fmt.Fprintf(&b, "C%d,2024-01-02 10:00:00,U\n", i)
+	}
+	p := e.write("c.csv", []byte(b.String()))
+	ctx, cancel := context.WithCancel(context.Background())
+	staged := 0
+	afterStageRecord = func() {
+		staged++
+		if staged == 1 {
+			if got := setting("threads"); got != "1" {
+				t.Errorf("threads during the direct load = %s, want 1", got)
+			}
+			cancel()
+		}
+	}
+	defer func() { afterStageRecord = nil }()
+	e.cfg.Sources = []config.Source{canonicalCSV("s", p)}
+	if _, err := Ingest(ctx, e.db, e.cfg, IngestOptions{NoProgress: true}); err == nil {
+		t.Fatal("cancelled ingest succeeded")
+	}
+	if staged == 0 {
+		t.Fatal("cancelled before loading anything: the test proves nothing")
+	}
+	if got := setting("threads"); got != threads {
+		t.Errorf("threads after the ingest = %s, want %s", got, threads)
+	}
+	if got := setting("memory_limit"); got != limit {
+		t.Errorf("memory_limit after the ingest = %s, want %s", got, limit)
+	}
+	if n := e.count(`SELECT count(*) FROM petitions`); n != 0 {
+		t.Fatalf("cancelled batch left %d petitions", n)
+	}
+}
