@@ -9,6 +9,6 @@ func newBenchCommand(g *globalOptions) *cobra.Command {
 		Use:   "bench",
 		Short: "Benchmarks that print ratios against DuckDB's native path in the same run",
 	}
-	c.AddCommand(newBenchIngestCommand(g), newBenchComputeCommand(g), newBenchReportCommand(g))
+	c.AddCommand(newBenchAllCommand(g), newBenchIngestCommand(g), newBenchComputeCommand(g), newBenchReportCommand(g))
 	return c
 }

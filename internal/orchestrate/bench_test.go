@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/xinfang/xinfang/internal/config"
@@ -50,4 +51,39 @@ func BenchmarkComputeVsFloors(b *testing.B) {
 	b.ReportMetric(floors/float64(b.N), "floors_cpu_s")
 	b.ReportMetric(ours/floors, "ratio")
 	b.ReportMetric(float64(records), "records")
+}
+
+// BenchmarkAll runs every path of `xinfang bench all` on XINFANG_BENCH_RECORDS
+// (default 200,000) synthetic records and reports each ratio and peak RSS:
+//
+//	go test -tags duckdb_arrow -run '^$' -bench 'BenchmarkAll' -benchtime 1x ./orchestrate/
+func BenchmarkAll(b *testing.B) {
+	records := 200000
+	if v, err := strconv.Atoi(os.Getenv("XINFANG_BENCH_RECORDS")); err == nil && v > 0 {
+		records = v
+	}
+	b.Setenv(pipeline.PseudonymKeyEnv, "orchestrate-bench-pseudonym-key-0123456789")
+	cfg := config.Default()
+	cfg.AsOf = "2026-03-31"
+	for i := 0; i < b.N; i++ {
+		r, err := BenchAll(b.Context(), cfg, records, "", b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, row := range r.Rows {
+			if row.Ratio > 0 {
+				b.ReportMetric(row.Ratio, "ratio_"+benchMetricName(row.Name))
+				b.ReportMetric(float64(row.PeakRSS)/1e6, "peak_MB_"+benchMetricName(row.Name))
+			}
+		}
+	}
+	b.ReportMetric(float64(records), "records")
+}
+
+// benchMetricName: "ours: xinfang ingest" → "ingest", "ours: queries.Build …" → "build".
+func benchMetricName(path string) string {
+	if strings.Contains(path, "ingest") {
+		return "ingest"
+	}
+	return "build"
 }

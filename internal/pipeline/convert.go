@@ -13,7 +13,6 @@ import (
 
 type convertStats struct {
 	read, rejects, warns int64
-	maybeDup             bool
 	skipped              int64
 	skippedBy            map[string]int64
 	units                map[string]seenUnit
@@ -26,8 +25,10 @@ type rowBlock struct {
 }
 
 const (
-	blockRows  = 2048
-	recordRows = 122880 // rows per Arrow record handed to DuckDB
+	blockRows = 2048
+	// recordRows is the rows per Arrow record handed to DuckDB (about 20 MB): small
+	// enough that the few records in flight stay a small part of the memory limit.
+	recordRows = 65536
 )
 
 // convert streams rows from rr through parallel converters into the staging
@@ -37,7 +38,7 @@ func (in *ingester) convert(ctx context.Context, l *loader, rr rowReader, m *map
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	blocks := make(chan rowBlock, in.workers*2)
-	recs := make(chan arrow.RecordBatch, in.workers)
+	recs := make(chan arrow.RecordBatch, 1)
 	var readIssues []issue
 	var readErr error
 	bar := in.progressBar(rr, label)
@@ -178,7 +179,7 @@ func (in *ingester) convert(ctx context.Context, l *loader, rr rowReader, m *map
 	if readErr != nil {
 		return convertStats{}, fmt.Errorf("source %s: read %s: %w", l.source, l.file, readErr)
 	}
-	st := convertStats{maybeDup: mayHaveDuplicates(convs), units: mergeUnits(convs)}
+	st := convertStats{units: mergeUnits(convs)}
 	all := readIssues
 	st.rejects = int64(len(readIssues))
 	st.read = int64(len(readIssues))

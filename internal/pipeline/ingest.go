@@ -84,6 +84,10 @@ type ingester struct {
 	loc     *time.Location
 	opt     IngestOptions
 	workers int
+	// duckLimit is the SET statement of DuckDB's share of the memory limit during
+	// the ingest ("" = unchanged), repeated on each batch's connection (a new
+	// connection starts with the configured limit).
+	duckLimit string
 	// unitsDone: the units table was replaced by this ingest (a units file, or the
 	// first synthetic source's generated units).
 	unitsDone bool
@@ -107,6 +111,7 @@ func Ingest(ctx context.Context, db *store.DB, cfg *config.Config, opt IngestOpt
 	if err != nil {
 		return nil, err
 	}
+	defer in.applyIngestBudget(ctx)()
 	res := &IngestResult{Units: -1}
 	var errs []error
 	if cfg.Units.File != "" {
@@ -205,30 +210,29 @@ func (in *ingester) runBatch(ctx context.Context, src *config.Source, rawCells b
 	open func(context.Context) (rowReader, error), extra func(context.Context, *loader, *sourceState) error) (BatchResult, error) {
 	started := time.Now()
 	b := BatchResult{Source: src.Name, File: file}
-	rr, err := open(ctx)
-	if err != nil {
-		return b, fmt.Errorf("source %s: open %s: %w", src.Name, file, err)
-	}
-	defer rr.Close()
-	m, err := newMapper(src, rr.Header(), in.loc, rawCells)
-	if err != nil {
-		return b, fmt.Errorf("%s: %w", file, err)
-	}
-	if fs := in.cfg.Units.FromSource; fs != nil && fs.Source == src.Name {
-		if err := m.deriveUnits(fs, rr.Header()); err != nil {
-			return b, fmt.Errorf("%s: %w", file, err)
+	var (
+		l  *loader
+		m  *mapper
+		st convertStats
+	)
+	// A first load goes straight into petitions; one that meets a petition_id twice
+	// is rolled back and read again through the staging table (second attempt).
+	for attempt := 0; ; attempt++ {
+		var err error
+		l, m, st, err = in.readBatch(ctx, src, rawCells, file, open, attempt == 0)
+		if errors.Is(err, errDuplicateInBatch) && attempt == 0 {
+			slog.Info("duplicate petition_id in a first load; reading the file again through the staging table", "source", src.Name, "file", file)
+			continue
 		}
+		if l != nil {
+			defer l.abort()
+		}
+		if err != nil {
+			return b, err
+		}
+		break
 	}
-	l, err := beginBatch(ctx, in.db.DB, src.Name, file)
-	if err != nil {
-		return b, err
-	}
-	defer l.abort()
 	b.BatchID = l.batchID
-	st, err := in.convert(ctx, l, rr, m, filepath.Base(file))
-	if err != nil {
-		return b, err
-	}
 	tConv := time.Since(started)
 	b.RowsRead, b.Rejected, b.Warnings = st.read, st.rejects, st.warns
 	b.SkippedRows, b.SkippedBy = st.skipped, st.skippedBy
@@ -238,7 +242,7 @@ func (in *ingester) runBatch(ctx context.Context, src *config.Source, rawCells b
 		}
 	}
 	k, _ := lookupKind(src)
-	uc, err := l.upsert(ctx, st.maybeDup, k != nil && k.snapshot())
+	uc, err := l.upsert(ctx, k != nil && k.snapshot())
 	if err != nil {
 		return b, err
 	}
@@ -263,6 +267,40 @@ func (in *ingester) runBatch(ctx context.Context, src *config.Source, rawCells b
 		"inserted", b.Inserted, "updated", b.Updated, "unchanged", b.Unchanged, "deleted", b.Deleted, "rejected", b.Rejected,
 		"warnings", b.Warnings, "took", b.Duration.Round(time.Millisecond))
 	return b, nil
+}
+
+// readBatch opens the input, begins the batch and loads every record (see
+// loader). On an error the loader, when returned, still has to be aborted;
+// errDuplicateInBatch comes back with everything already rolled back.
+func (in *ingester) readBatch(ctx context.Context, src *config.Source, rawCells bool, file string,
+	open func(context.Context) (rowReader, error), allowDirect bool) (*loader, *mapper, convertStats, error) {
+	rr, err := open(ctx)
+	if err != nil {
+		return nil, nil, convertStats{}, fmt.Errorf("source %s: open %s: %w", src.Name, file, err)
+	}
+	defer rr.Close()
+	m, err := newMapper(src, rr.Header(), in.loc, rawCells)
+	if err != nil {
+		return nil, nil, convertStats{}, fmt.Errorf("%s: %w", file, err)
+	}
+	if fs := in.cfg.Units.FromSource; fs != nil && fs.Source == src.Name {
+		if err := m.deriveUnits(fs, rr.Header()); err != nil {
+			return nil, nil, convertStats{}, fmt.Errorf("%s: %w", file, err)
+		}
+	}
+	if _, ok := rr.(interface{ onePass() }); ok {
+		allowDirect = false // cannot be read a second time
+	}
+	l, err := beginBatch(ctx, in.db.DB, src.Name, file, allowDirect, in.duckLimit)
+	if err != nil {
+		return nil, nil, convertStats{}, err
+	}
+	st, err := in.convert(ctx, l, rr, m, filepath.Base(file))
+	if errors.Is(err, errDuplicateInBatch) {
+		l.abort()
+		return nil, nil, st, err
+	}
+	return l, m, st, err
 }
 
 // withConn runs f on one connection inside one transaction.

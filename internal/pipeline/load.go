@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strings"
 	"time"
 
@@ -13,20 +15,33 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 )
 
-// loader runs one batch on one connection inside one transaction: canonical Arrow
-// records go into a temporary staging table, then one set-based upsert moves them
-// into petitions. Nothing is visible to others until commit; a kill or an error
-// before commit leaves the database as it was.
+// loader runs one batch on one connection inside one transaction. Canonical Arrow
+// records are loaded as they arrive, so neither side holds the whole batch: on the
+// first load of a source (direct) each record goes straight into petitions; else
+// into a temporary staging table (spilled by DuckDB beyond its memory limit), from
+// which one set-based upsert moves them into petitions. Nothing is visible to others
+// until commit; a kill or an error before commit leaves the database as it was.
 type loader struct {
 	conn    *sql.Conn
 	source  string
 	file    string
 	batchID int64
 	inTx    bool
-	mem     []arrow.RecordBatch // staged records still in memory
-	memRows int64
-	spilled bool // _stage holds rows
+	// existing is the number of stored rows of the source when the batch began.
+	existing int64
+	// direct: records are inserted into petitions as they come (the source has no
+	// stored rows). A duplicate petition_id then fails the insert on the primary
+	// key, and the batch is read again through _stage (errDuplicateInBatch).
+	direct   bool
+	inserted int64 // rows inserted directly
+	records  int64 // Arrow records loaded
+	// threads is DuckDB's thread count to restore after the direct load (0 = none).
+	threads int64
 }
+
+// errDuplicateInBatch: a direct load met a petition_id twice; the batch is rolled
+// back and read again through the staging table, which resolves duplicates.
+var errDuplicateInBatch = errors.New("duplicate petition_id in a direct load")
 
 func stageDDL() string {
 	var cols []string
@@ -43,6 +58,8 @@ func stageDDL() string {
 			t = "INTEGER"
 		case arrow.INT64:
 			t = "BIGINT"
+		case arrow.UINT64:
+			t = "UBIGINT"
 		case arrow.BOOL:
 			t = "BOOLEAN"
 		default:
@@ -54,10 +71,18 @@ func stageDDL() string {
 }
 
 // beginBatch takes a connection, opens the transaction and allocates the batch id.
-func beginBatch(ctx context.Context, db *sql.DB, source, file string) (*loader, error) {
+// allowDirect permits loading straight into petitions when the source has no rows.
+// setting, when not empty, runs first on the connection (the ingest's memory budget).
+func beginBatch(ctx context.Context, db *sql.DB, source, file string, allowDirect bool, setting string) (*loader, error) {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("batch %s %s: connect: %w", source, file, err)
+	}
+	if setting != "" {
+		if _, err := conn.ExecContext(ctx, setting); err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("batch %s %s: %s: %w", source, file, setting, err)
+		}
 	}
 	l := &loader{conn: conn, source: source, file: file}
 	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
@@ -69,16 +94,47 @@ func beginBatch(ctx context.Context, db *sql.DB, source, file string) (*loader, 
 		l.abort()
 		return nil, fmt.Errorf("batch %s %s: batch id: %w", source, file, err)
 	}
-	if _, err := conn.ExecContext(ctx, stageDDL()); err != nil {
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM petitions WHERE source = ?", source).Scan(&l.existing); err != nil {
 		l.abort()
-		return nil, fmt.Errorf("batch %s %s: staging table: %w", source, file, err)
+		return nil, fmt.Errorf("batch %s %s: count stored rows: %w", source, file, err)
+	}
+	l.direct = allowDirect && directLoading && l.existing == 0
+	if l.direct {
+		// One DuckDB thread while records are inserted one by one: an insert from one
+		// Arrow record runs on one thread, and with more the calling thread spins
+		// waiting for the worker (a third of the ingest's CPU time at 1M records);
+		// the other cores convert the next records meanwhile.
+		if err := conn.QueryRowContext(ctx, "SELECT current_setting('threads')").Scan(&l.threads); err != nil {
+			l.abort()
+			return nil, fmt.Errorf("batch %s %s: read threads: %w", source, file, err)
+		}
+		if _, err := conn.ExecContext(ctx, "SET threads = 1"); err != nil {
+			l.abort()
+			return nil, fmt.Errorf("batch %s %s: set threads: %w", source, file, err)
+		}
+	} else {
+		if _, err := conn.ExecContext(ctx, stageDDL()); err != nil {
+			l.abort()
+			return nil, fmt.Errorf("batch %s %s: staging table: %w", source, file, err)
+		}
 	}
 	return l, nil
 }
 
+// restoreThreads gives DuckDB back its threads after a direct load.
+func (l *loader) restoreThreads(ctx context.Context) error {
+	if l.threads == 0 {
+		return nil
+	}
+	if _, err := l.conn.ExecContext(ctx, fmt.Sprintf("SET threads = %d", l.threads)); err != nil {
+		return fmt.Errorf("batch %s %s: restore threads: %w", l.source, l.file, err)
+	}
+	l.threads = 0
+	return nil
+}
+
 // abort rolls back (if still in the transaction) and returns the connection.
 func (l *loader) abort() {
-	l.releaseMem()
 	if l.conn == nil {
 		return
 	}
@@ -88,6 +144,11 @@ func (l *loader) abort() {
 		_, _ = l.conn.ExecContext(ctx, "ROLLBACK")
 		cancel()
 		l.inTx = false
+	}
+	if l.threads != 0 { // after the rollback: a failed transaction refuses SET
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		_ = l.restoreThreads(ctx)
+		cancel()
 	}
 	l.conn.Close()
 	l.conn = nil
@@ -104,82 +165,46 @@ func (l *loader) exec(ctx context.Context, q string, args ...any) error {
 	return nil
 }
 
-// memStageMaxRows bounds the rows a batch keeps in memory as Arrow records (about
-// 250 bytes each) before they move into the temporary staging table.
-const memStageMaxRows = 1_500_000
-
-// stage takes one canonical Arrow record. With the Arrow interface (duckdb_arrow
-// build tag) records stay in memory and DuckDB scans them in place, so a first load
-// goes from Arrow straight into petitions; past memStageMaxRows, or without the
-// tag, they are copied into the temporary _stage table.
+// stage loads one canonical Arrow record: into petitions (direct) or _stage.
 func (l *loader) stage(ctx context.Context, rec arrow.RecordBatch) error {
-	if !memoryStaging {
-		return l.appendToTable(ctx, []arrow.RecordBatch{rec})
-	}
-	rec.Retain()
-	l.mem = append(l.mem, rec)
-	l.memRows += rec.NumRows()
-	if l.memRows < memStageMaxRows {
-		return nil
-	}
-	return l.spill(ctx)
-}
-
-func (l *loader) appendToTable(ctx context.Context, recs []arrow.RecordBatch) error {
+	var n int64
 	err := l.conn.Raw(func(dc any) error {
-		return appendRecords(ctx, dc.(driver.Conn), recs)
+		if l.direct {
+			var err error
+			var rolledBack bool
+			n, rolledBack, err = insertRecords(ctx, dc.(driver.Conn), rec, l.source, l.batchID)
+			if rolledBack {
+				l.inTx = false
+			}
+			return err
+		}
+		return appendRecords(ctx, dc.(driver.Conn), []arrow.RecordBatch{rec})
 	})
 	if err != nil {
+		var de *duckdb.Error
+		if l.direct && errors.As(err, &de) && de.Type == duckdb.ErrorTypeConstraint {
+			return errDuplicateInBatch
+		}
 		return fmt.Errorf("batch %s %s: stage records: %w", l.source, l.file, err)
+	}
+	l.inserted += n
+	l.records++
+	if l.records%16 == 0 && slog.Default().Enabled(ctx, slog.LevelDebug) {
+		l.logMemory(ctx)
 	}
 	return nil
 }
 
-// spill moves the in-memory records into the _stage table.
-func (l *loader) spill(ctx context.Context) error {
-	if len(l.mem) == 0 {
-		return nil
-	}
-	err := l.appendToTable(ctx, l.mem)
-	l.releaseMem()
-	l.spilled = true
-	return err
-}
-
-func (l *loader) releaseMem() {
-	for _, r := range l.mem {
-		r.Release()
-	}
-	l.mem, l.memRows = nil, 0
-}
-
-// scan runs f with the name of a relation holding every staged row: a view over
-// the in-memory records (registered afresh: an Arrow stream is read once), or the
-// _stage table.
-func (l *loader) scan(ctx context.Context, f func(src string) error) error {
-	if !memoryStaging || l.spilled || len(l.mem) == 0 {
-		if err := l.spill(ctx); err != nil {
-			return err
-		}
-		return f("_stage")
-	}
-	var release func()
-	err := l.conn.Raw(func(dc any) error {
-		var err error
-		release, err = registerRecords(dc.(driver.Conn), l.mem, "_stage_v")
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("batch %s %s: register staged records: %w", l.source, l.file, err)
-	}
-	ferr := f("_stage_v")
-	// Drop the view before releasing its stream: DuckDB touches the stream when
-	// the view goes.
-	if err := l.exec(ctx, "DROP VIEW IF EXISTS _stage_v"); err != nil && ferr == nil {
-		ferr = err
-	}
-	release()
-	return ferr
+// logMemory logs (debug) where the memory is: DuckDB's buffer manager by tag and
+// the Go heap.
+func (l *loader) logMemory(ctx context.Context) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	var tags string
+	_ = l.conn.QueryRowContext(ctx, `SELECT string_agg(tag || '=' || (memory_usage_bytes >> 20) || 'M' ||
+		CASE WHEN temporary_storage_bytes > 0 THEN '+' || (temporary_storage_bytes >> 20) || 'M spilled' ELSE '' END, ' ' ORDER BY memory_usage_bytes DESC)
+		FROM duckdb_memory() WHERE memory_usage_bytes + temporary_storage_bytes > 0`).Scan(&tags)
+	slog.Debug("batch memory", "source", l.source, "records", l.records, "go_heap_mb", ms.HeapInuse>>20, "go_sys_mb", ms.Sys>>20, "duckdb", tags)
 }
 
 // addIssues writes rejected records and field warnings.
@@ -237,37 +262,19 @@ var upsertCols = func() []string {
 }()
 
 // upsert dedups the staged rows (later updated_at wins, else the later row),
-// classifies them against petitions and applies inserts and updates.
-// maybeDup is false when the converters saw no repeated petition_id (by hash).
-//
-// Fast path (the first load of a source, no duplicates, records still in memory):
-// one INSERT straight from the Arrow records into petitions. Otherwise the records
-// are copied into the _stage table first: an Arrow view is one stream, read once,
-// and the general path reads the staged rows several times.
+// classifies them against petitions and applies inserts and updates. After a
+// direct load there is nothing left to do.
 //
 // snapshot (the synthetic source) means the input is the source's whole content:
 // stored rows of the source that it no longer has are deleted.
-func (l *loader) upsert(ctx context.Context, maybeDup, snapshot bool) (upsertCounts, error) {
+func (l *loader) upsert(ctx context.Context, snapshot bool) (upsertCounts, error) {
 	var c upsertCounts
+	if l.direct {
+		c.inserted = l.inserted
+		return c, l.restoreThreads(ctx)
+	}
 	cols := strings.Join(upsertCols, ", ")
-	var existing int64
-	if err := l.conn.QueryRowContext(ctx, "SELECT count(*) FROM petitions WHERE source = ?", l.source).Scan(&existing); err != nil {
-		return c, fmt.Errorf("batch %s %s: count stored rows: %w", l.source, l.file, err)
-	}
-	if memoryStaging && !l.spilled && !maybeDup && existing == 0 {
-		err := l.scan(ctx, func(src string) error {
-			// Every column of the view is read (row_num in a no-op term): duckdb-go's
-			// C-API Arrow stream ignores projection pushdown, so a scan that skips a
-			// column would misread the ones after it.
-			n, err := l.execN(ctx, `INSERT INTO petitions (source, `+cols+`, batch_id) SELECT ?, `+cols+`, ? + 0 * row_num FROM `+src, l.source, l.batchID)
-			c.inserted = n
-			return err
-		})
-		return c, err
-	}
-	if err := l.spill(ctx); err != nil {
-		return c, err
-	}
+	existing := l.existing
 	var n, distinct int64
 	if err := l.conn.QueryRowContext(ctx, "SELECT count(*), count(DISTINCT petition_id) FROM _stage").Scan(&n, &distinct); err != nil {
 		return c, fmt.Errorf("batch %s %s: count staged rows: %w", l.source, l.file, err)

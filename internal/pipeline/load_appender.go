@@ -17,11 +17,11 @@ import (
 // (built with -tags duckdb_arrow) rather than the Appender.
 const ArrowLoading = false
 
-// memoryStaging: without the Arrow interface every record is copied into _stage.
-const memoryStaging = false
+// directLoading: without the Arrow interface every record is copied into _stage.
+const directLoading = false
 
-func registerRecords(driver.Conn, []arrow.RecordBatch, string) (func(), error) {
-	return nil, fmt.Errorf("built without -tags duckdb_arrow: no Arrow views")
+func insertRecords(context.Context, driver.Conn, arrow.RecordBatch, string, int64) (int64, bool, error) {
+	return 0, false, fmt.Errorf("built without -tags duckdb_arrow: no direct loading")
 }
 
 // appendRecords copies records into the _stage table row by row with the Appender:
@@ -63,6 +63,8 @@ func appendRecord(ctx context.Context, a *duckdb.Appender, rec arrow.RecordBatch
 			case *array.Int32:
 				row[j] = c.Value(i)
 			case *array.Int64:
+				row[j] = c.Value(i)
+			case *array.Uint64:
 				row[j] = c.Value(i)
 			case *array.Boolean:
 				row[j] = c.Value(i)

@@ -187,6 +187,10 @@ type nopCloser struct{ *pgReader }
 
 func (nopCloser) Close() error { return nil }
 
+// onePass: a pull's rows come from one cursor and cannot be read again, so its
+// batches never load directly (a duplicate there would need a second read).
+func (nopCloser) onePass() {}
+
 func (p *pgReader) Header() []string { return p.header }
 
 func (p *pgReader) Next() ([]string, int64, error) {

@@ -134,35 +134,32 @@ func loadPseudonymKey(cfg *config.Config, create bool) (key []byte, created bool
 }
 
 // pseudonymizer computes HMAC-SHA-256 pseudonyms (lower-case hex). Not safe for
-// concurrent use: each worker has its own.
+// concurrent use: each worker has its own. There is no cache: with SHA-NI one HMAC
+// of a short value costs less than a map lookup in a cache of millions of people,
+// and most petitioners occur once per file.
 type pseudonymizer struct {
-	mac   hash.Hash
-	sum   []byte
-	hex   []byte
-	cache map[string]string
+	mac hash.Hash
+	sum []byte
+	hex []byte
+	buf []byte
 }
 
 func newPseudonymizer(key []byte) *pseudonymizer {
-	return &pseudonymizer{mac: hmac.New(sha256.New, key), sum: make([]byte, 0, 32), hex: make([]byte, 64), cache: map[string]string{}}
+	return &pseudonymizer{mac: hmac.New(sha256.New, key), sum: make([]byte, 0, 32), hex: make([]byte, 64)}
 }
 
-const pseudonymCacheMax = 1 << 18
-
-func (p *pseudonymizer) pseudonym(v string) string {
-	if s, ok := p.cache[v]; ok {
-		return s
-	}
+// pseudonymHex writes the pseudonym of v into p.hex and returns it (valid until
+// the next call).
+func (p *pseudonymizer) pseudonymHex(v string) []byte {
 	p.mac.Reset()
-	p.mac.Write([]byte(v))
+	p.buf = append(p.buf[:0], v...)
+	p.mac.Write(p.buf)
 	p.sum = p.mac.Sum(p.sum[:0])
 	hex.Encode(p.hex, p.sum)
-	s := string(p.hex)
-	if len(p.cache) >= pseudonymCacheMax {
-		clear(p.cache)
-	}
-	p.cache[v] = s
-	return s
+	return p.hex
 }
+
+func (p *pseudonymizer) pseudonym(v string) string { return string(p.pseudonymHex(v)) }
 
 // keyFingerprint identifies a key without revealing it (part of the skip-by-hash
 // key: a new key must re-ingest everything).

@@ -1,9 +1,7 @@
 package pipeline
 
 import (
-	"encoding/hex"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -45,7 +43,7 @@ var stageSchema = func() *arrow.Schema {
 		}
 	}
 	add("row_num", arrow.PrimitiveTypes.Int64)
-	add("row_hash", arrow.BinaryTypes.String)
+	add("row_hash", arrow.PrimitiveTypes.Uint64)
 	return arrow.NewSchema(fs, nil)
 }()
 
@@ -79,10 +77,9 @@ type converter struct {
 	recvDay *array.Date32Builder
 	closDay *array.Date32Builder
 	rowNum  *array.Int64Builder
-	rowHash *array.StringBuilder
+	rowHash *array.Uint64Builder
 	n       int
 	hashBuf []byte
-	hexBuf  []byte
 	issues  []issue
 	read    int64
 	rejects int64
@@ -91,9 +88,6 @@ type converter struct {
 	skippedBy []int64
 	// units are the derived units seen (units.from_source only).
 	units map[string]seenUnit
-	// ids holds a hash of every petition_id converted, to tell the loader whether
-	// duplicates are possible (a hash collision only costs the slower exact path).
-	ids []uint64
 	// dataLen is each string column's data bytes per full record, as last seen.
 	dataLen [spec.NumFields]int
 
@@ -106,8 +100,7 @@ type converter struct {
 }
 
 func newConverter(m *mapper, key []byte) *converter {
-	c := &converter{m: m, ps: newPseudonymizer(key), rb: array.NewRecordBuilder(memory.DefaultAllocator, stageSchema),
-		hexBuf: make([]byte, 32)}
+	c := &converter{m: m, ps: newPseudonymizer(key), rb: array.NewRecordBuilder(memory.DefaultAllocator, stageSchema)}
 	col := 0
 	for i := 0; i < spec.NumFields; i++ {
 		c.builder[i] = c.rb.Field(col)
@@ -122,7 +115,7 @@ func newConverter(m *mapper, key []byte) *converter {
 		}
 	}
 	c.rowNum = c.rb.Field(col).(*array.Int64Builder)
-	c.rowHash = c.rb.Field(col + 1).(*array.StringBuilder)
+	c.rowHash = c.rb.Field(col + 1).(*array.Uint64Builder)
 	c.reserve()
 	return c
 }
@@ -141,7 +134,6 @@ func (c *converter) reserve() {
 			sb.ReserveData(n)
 		}
 	}
-	c.rowHash.ReserveData(recordRows * 32)
 }
 
 // noteDataLen records each string column's data size before the builders reset.
@@ -197,6 +189,14 @@ func truncateRunes(v string, n int) string {
 // bytes become U+FFFD, each with a field warning, so a damaged file is visible in
 // the batch's warnings instead of silently altered.
 func (c *converter) cleanText(row int64, f int, raw string) string {
+	// Most values are plain ASCII without NUL: nothing to clean (raw is trimmed).
+	i := 0
+	for i < len(raw) && raw[i] < utf8.RuneSelf && raw[i] != 0 {
+		i++
+	}
+	if i == len(raw) {
+		return raw
+	}
 	if strings.IndexByte(raw, 0) >= 0 {
 		raw = strings.ReplaceAll(raw, "\x00", "")
 		c.warn(row, f, "NUL bytes removed", raw)
@@ -413,27 +413,9 @@ func (c *converter) append(rowNum int64) {
 		}
 		h = append(h, 0x1f)
 	}
-	sum := xxh3.Hash128(h).Bytes()
-	hex.Encode(c.hexBuf, sum[:])
+	// The first half of xxh3-128: what migration 0004 kept of the stored hex hashes.
 	c.rowNum.Append(rowNum)
-	c.rowHash.Append(string(c.hexBuf))
+	c.rowHash.Append(xxh3.Hash128(h).Hi)
 	c.hashBuf = h
 	c.n++
-	c.ids = append(c.ids, xxh3.HashString(c.vals[spec.PetitionID]))
-}
-
-// mayHaveDuplicates merges the converters' id hashes: false means no petition_id
-// occurs twice among them.
-func mayHaveDuplicates(convs []*converter) bool {
-	var all []uint64
-	for _, c := range convs {
-		all = append(all, c.ids...)
-	}
-	slices.Sort(all)
-	for i := 1; i < len(all); i++ {
-		if all[i] == all[i-1] {
-			return true
-		}
-	}
-	return false
 }
