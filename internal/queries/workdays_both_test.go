@@ -8,7 +8,7 @@ import (
 
 // A day listed as both holiday and workday (METRICS.md, Working days): a weekday listed as
 // both is a holiday, a weekend day listed as both works — whatever the order of the lines.
-// Found by scripts/crosscheck/run_c.sh: the calendar made every listed workday work, so a
+// Found by scripts/crosscheck/run.py (suite c): the calendar made every listed workday work, so a
 // weekday listed as both counted as a working day.
 func TestWorkingDayListedAsBoth(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "holidays.csv")

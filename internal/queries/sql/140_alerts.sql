@@ -54,9 +54,14 @@ grid AS (
     FROM x, nb, range(1, nb.weeks + 1) g(k)
 )
 SELECT g.unit_id, g.kind, g.category, g.x, g.weeks,
-       avg(CAST(coalesce(c.n, 0) AS DOUBLE)) AS m,
+       -- Mean and sample variance from exact integer sums, divided once: a double
+       -- avg()/stddev_samp() depends on the thread order in its last digit, which made
+       -- mart.alerts differ from run to run on the same database.
+       CAST(sum(coalesce(c.n, 0)) AS DOUBLE) / count(*) AS m,
        CASE WHEN min(coalesce(c.n, 0)) = max(coalesce(c.n, 0)) THEN 0.0
-            ELSE stddev_samp(CAST(coalesce(c.n, 0) AS DOUBLE)) END AS s
+            ELSE sqrt(CAST(count(*) * sum(CAST(coalesce(c.n, 0) AS HUGEINT) * coalesce(c.n, 0))
+                           - sum(CAST(coalesce(c.n, 0) AS HUGEINT)) * sum(CAST(coalesce(c.n, 0) AS HUGEINT)) AS DOUBLE)
+                      / (count(*) * (count(*) - 1))) END AS s
 FROM grid g
 LEFT JOIN al_counts c ON c.unit_id = g.unit_id AND c.kind = g.kind
      AND c.category IS NOT DISTINCT FROM g.category AND c.k = g.k
