@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/xinfang/xinfang/internal/orchestrate"
 	"github.com/xinfang/xinfang/internal/report"
 )
 
@@ -215,7 +216,7 @@ func TestPeriodPicker(t *testing.T) {
 }
 
 // screenshotPages are the page types of the screenshot matrix: name -> path in the site.
-func screenshotPages(t *testing.T, dir string, withArchive bool) [][2]string {
+func screenshotPages(t *testing.T, dir string) [][2]string {
 	t.Helper()
 	out := [][2]string{{"index", "index.html"}, {"overview", "overview.html"}, {"trends", "trends.html"}, {"repeat", "repeat.html"},
 		{"timeliness", "timeliness.html"}, {"feedback", "feedback.html"}, {"veto", "veto.html"}, {"appraisal", "appraisal.html"},
@@ -226,23 +227,24 @@ func screenshotPages(t *testing.T, dir string, withArchive bool) [][2]string {
 		out = append(out, [2]string{"campaign", filepath.Base(camps[0])})
 	}
 	out = append(out, [2]string{"unit", unitPage(t, busiestUnit(t))})
-	if withArchive {
-		out = append(out, [2]string{"review", "archive/2026-Q1/index.html"})
-	}
-	return out
+	return append(out, [2]string{"review", "archive/2026-Q1/index.html"})
 }
 
 // TestScreenshotMatrix writes a screenshot of each page type, in Chinese and English, at
 // 1366 and 390 px wide, into test-output/screens/<page>_<lang>_<width>.png (the first
 // screen of each page), plus the overview with a chosen period. One browser and one tab
-// for all of them. The English site is rendered from the same database; the quarterly
-// review exists in the Chinese test site only.
+// for all of them. The English site and its 2026-Q1 review are rendered from the same
+// database.
 func TestScreenshotMatrix(t *testing.T) {
 	needSetup(t)
 	cfg := *testCfg
 	cfg.Language = "en"
 	cfg.ReportsDir = filepath.Join(t.TempDir(), "en")
 	if _, err := report.Render(context.Background(), testDB.DB, &cfg, report.Options{AsOf: testAsOf}); err != nil {
+		t.Fatal(err)
+	}
+	// The English quarterly review, built in its own database file as the Chinese one.
+	if _, err := orchestrate.Review(context.Background(), testDB, &cfg, orchestrate.ReviewOptions{Quarter: "2026-Q1", AsOf: testAsOf}); err != nil {
 		t.Fatal(err)
 	}
 	en := httptest.NewServer(http.FileServer(http.Dir(cfg.ReportsDir)))
@@ -278,7 +280,7 @@ func TestScreenshotMatrix(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, site := range []struct{ lang, base, dir string }{{"zh", zh, testReports}, {"en", en.URL, cfg.ReportsDir}} {
-			for _, pg := range screenshotPages(t, site.dir, site.lang == "zh") {
+			for _, pg := range screenshotPages(t, site.dir) {
 				what := site.lang + " " + pg[1]
 				if err := chromedp.Do(ctx, chromedp.Navigate(site.base+"/"+pg[1])); err != nil {
 					t.Fatalf("%s: %v", what, err)

@@ -127,8 +127,8 @@
 
   function initTables() {
     var L = (document.documentElement.lang || "zh").indexOf("en") === 0
-      ? { filter: "Filter…", filterLabel: "Filter the table", csv: "Download CSV", rows: " rows", prev: "Previous", next: "Next", page: "Page ", of: " of ", sort: "Sort by " }
-      : { filter: "筛选…", filterLabel: "筛选表格", csv: "下载 CSV", rows: " 行", prev: "上一页", next: "下一页", page: "第 ", of: " 页，共 ", sort: "排序：" };
+      ? { filter: "Filter…", filterLabel: "Filter the table", csv: "Download CSV", rows: " rows", row: " row", prev: "Previous", next: "Next", page: "Page ", of: " of ", sort: "Sort by " }
+      : { filter: "筛选…", filterLabel: "筛选表格", csv: "下载 CSV", rows: " 行", row: " 行", prev: "上一页", next: "下一页", page: "第 ", of: " 页，共 ", sort: "排序：" };
     var tables = document.querySelectorAll("table.data");
     Array.prototype.forEach.call(tables, function (table) {
       var bar = document.createElement("div");
@@ -144,7 +144,7 @@
       count.className = "count";
       count.setAttribute("aria-live", "polite");
       var total = table.tBodies[0].rows.length;
-      count.textContent = total + L.rows;
+      count.textContent = total + (total === 1 ? L.row : L.rows);
       bar.appendChild(input); bar.appendChild(btn); bar.appendChild(count);
       table.parentNode.insertBefore(bar, table);
 
@@ -186,7 +186,7 @@
           var hit = q === "" || r.textContent.toLowerCase().indexOf(q) >= 0;
           if (hit) { r.removeAttribute("data-out"); shown++; } else r.setAttribute("data-out", "1");
         });
-        count.textContent = (q === "" ? total : shown + " / " + total) + L.rows;
+        count.textContent = (q === "" ? total : shown + " / " + total) + (total === 1 ? L.row : L.rows);
         state.page = 0;
         state.show();
       };
