@@ -10,9 +10,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/text/collate"
@@ -170,8 +172,14 @@ func (s *site) write(dir string) (int, error) {
 	if s.review != "" {
 		asOfLabel = s.review + " · " + asOfLabel
 	}
-	var buf bytes.Buffer
-	for _, p := range s.pages {
+	if _, err := s.periods(); err != nil { // loaded once here, read by every worker
+		return 0, err
+	}
+	// Pages are rendered by one worker per core: each page is independent (its own
+	// buffer and file; the picker's data files are merged under a lock), so the output
+	// is the same bytes as one at a time.
+	var filesMu sync.Mutex
+	writePage := func(p *page, buf *bytes.Buffer) error {
 		for _, sec := range p.Sections {
 			for _, t := range sec.Tables {
 				alignColumns(t)
@@ -191,21 +199,56 @@ func (s *site) write(dir string) (int, error) {
 		}
 		data["Toc"], data["TocLabel"] = contents(p), s.c.T("toc")
 		if p.Picker != nil {
-			pv, err := s.renderPicker(p.Picker, p.Path, s.files)
+			files := map[string][]byte{}
+			pv, err := s.renderPicker(p.Picker, p.Path, files)
 			if err != nil {
-				return 0, err
+				return err
 			}
 			if pv != nil {
 				data["Picker"] = pv
 			}
+			filesMu.Lock()
+			for name, b := range files {
+				s.files[name] = b
+			}
+			filesMu.Unlock()
 		}
 		buf.Reset()
-		if err := pageTpl.Execute(&buf, data); err != nil {
-			return 0, fmt.Errorf("report: render %s: %w", p.Path, err)
+		if err := pageTpl.Execute(buf, data); err != nil {
+			return fmt.Errorf("report: render %s: %w", p.Path, err)
 		}
 		if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(p.Path)), buf.Bytes(), 0o644); err != nil {
-			return 0, fmt.Errorf("report: write %s: %w", p.Path, err)
+			return fmt.Errorf("report: write %s: %w", p.Path, err)
 		}
+		return nil
+	}
+	next := make(chan *page)
+	errs := make(chan error, 1)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf bytes.Buffer
+			for p := range next {
+				if err := writePage(p, &buf); err != nil {
+					select {
+					case errs <- err:
+					default:
+					}
+				}
+			}
+		}()
+	}
+	for _, p := range s.pages {
+		next <- p
+	}
+	close(next)
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return 0, err
+	default:
 	}
 	for name, b := range s.files {
 		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, filepath.FromSlash(name))), 0o755); err != nil {
