@@ -33,7 +33,7 @@ func TestBenchAllPrintsOneTable(t *testing.T) {
 		"compute floor: wide copy (stored table)",
 		"compute floors total",
 		"ours: queries.Build (every mart)",
-		"ours: report (charts.Render, full site)",
+		"ours: report (report.Render, full site)",
 	}
 	if len(table) < len(want) {
 		t.Fatalf("no table of %d paths in:\n%s", len(want), out)
