@@ -17,8 +17,9 @@
 -- histogram is keyed by small integers: kid per output unit row (a unit without descendants
 -- shares one kid for rollup false and true, since both cover the same records) and pid per
 -- period; the month histograms are rolled up through the unit tree level by level (a
--- unit's rollup = its own histogram + its children's rollups) instead of being spread from
--- every unit to every ancestor, then mapped to the month, quarter and year.
+-- unit's rollup = its own histogram + its children's rollups; 045_unit_tree.sql, shared with
+-- 150_cohort.sql) instead of being spread from every unit to every ancestor, then mapped to
+-- the month, quarter and year.
 CREATE OR REPLACE TEMP TABLE tl_rd AS
 SELECT unit_id, received_date, closed_date, handle_deadline
 FROM mart.record_deadlines
@@ -48,80 +49,19 @@ JOIN mart.deadline_period_months pm ON pm.month_start = x.month_start
 JOIN mart.unit_scope s ON s.member_unit_id = x.unit_id
 GROUP BY ALL;
 
-CREATE OR REPLACE TEMP TABLE tl_ks AS
-WITH parents AS (
-    SELECT DISTINCT parent_id AS unit_id FROM mart.units_known WHERE parent_id IS NOT NULL
-)
-SELECT k.unit_id, k.rollup,
-       CAST(dense_rank() OVER (ORDER BY k.unit_id,
-                               CASE WHEN p.unit_id IS NULL AND k.unit_id <> 'ALL' THEN false
-                                    ELSE k.rollup END) AS INTEGER) AS kid
-FROM (SELECT DISTINCT unit_id, rollup FROM mart.row_keys) k
-LEFT JOIN parents p ON p.unit_id = k.unit_id;
-
-CREATE OR REPLACE TEMP TABLE tl_ps AS
-SELECT period_type, period, CAST(row_number() OVER (ORDER BY period_type, period) AS INTEGER) AS pid
-FROM mart.periods;
-
--- Every unit of the data or of the unit list, numbered; for a known unit its depth (steps
--- in its chain of parents, mart.unit_ancestors), its parent's number and whether it has
--- children (is_parent).
-CREATE OR REPLACE TEMP TABLE tl_u AS
-WITH n AS (
-    SELECT member_unit_id AS unit_id, CAST(row_number() OVER (ORDER BY member_unit_id) AS INTEGER) AS uno
-    FROM (SELECT DISTINCT member_unit_id FROM mart.unit_scope)
-)
-SELECT n.unit_id, n.uno, pn.uno AS parent_uno, k.depth, k.unit_id IS NOT NULL AS known,
-       k.unit_id IN (SELECT parent_id FROM mart.units_known WHERE parent_id IS NOT NULL) AS is_parent
-FROM n
-LEFT JOIN mart.units_known k ON k.unit_id = n.unit_id
-LEFT JOIN n pn ON pn.unit_id = k.parent_id AND k.depth > 0;
-
 -- each unit's own histogram of handling days per month closed (month id 12·year + month − 1)
-CREATE OR REPLACE TEMP TABLE tl_hm AS
-SELECT u.uno, CAST(12 * year(r.closed_date) + month(r.closed_date) - 1 AS INTEGER) AS mno,
-       CAST(r.closed_date - r.received_date AS INTEGER) AS hd, CAST(count(*) AS BIGINT) AS n
+DELETE FROM ut_hist;
+INSERT INTO ut_hist
+SELECT u.uno, CAST(12 * year(r.closed_date) + month(r.closed_date) - 1 AS INTEGER),
+       CAST(r.closed_date - r.received_date AS INTEGER), CAST(count(*) AS BIGINT)
 FROM tl_rd r
-JOIN tl_u u ON u.unit_id = r.unit_id
+JOIN ut_u u ON u.unit_id = r.unit_id
 WHERE r.closed_date IS NOT NULL
 GROUP BY ALL;
 
+-- rolled up through the unit tree (045_unit_tree.sql): (kid, month number, days, n)
 CREATE OR REPLACE TEMP TABLE tl_hs AS
-WITH RECURSIVE
--- Rollups level by level, deepest first. A known unit's own rows wait (ud < lvl) until lvl
--- reaches its depth; from then on they are complete (ud = lvl) and move one parent up per
--- level, so they are counted once at every unit of their chain of parents — exactly the
--- rollup scopes of mart.unit_scope, in a tree and where a parent cycle cuts the chain (a
--- cycle's rollups then come out over several levels, as several rows of one kid).
-r(lvl, uno, ud, mno, hd, n) AS (
-    SELECT (SELECT max(depth) FROM tl_u WHERE known), h.uno, u.depth, h.mno, h.hd, h.n
-    FROM tl_hm h JOIN tl_u u ON u.uno = h.uno AND u.known
-    UNION ALL
-    SELECT r.lvl - 1,
-           CASE WHEN r.ud = r.lvl THEN u.parent_uno ELSE r.uno END,
-           CASE WHEN r.ud = r.lvl THEN r.ud - 1 ELSE r.ud END,
-           r.mno, r.hd, CAST(sum(r.n) AS BIGINT)
-    FROM r JOIN tl_u u ON u.uno = r.uno
-    WHERE r.lvl > 0 AND NOT (r.ud = r.lvl AND u.parent_uno IS NULL)
-    GROUP BY ALL
-),
-kid_of AS (
-    SELECT u.uno, ks.kid, ks.rollup, u.is_parent
-    FROM tl_ks ks JOIN tl_u u ON u.unit_id = ks.unit_id
-)
--- rollup true of a unit (and rollup false of one without children: the same kid)
-SELECT k.kid, r.mno, r.hd, r.n
-FROM r JOIN kid_of k ON k.uno = r.uno AND k.rollup
-WHERE r.ud = r.lvl
-UNION ALL
--- rollup false of a unit with children: its own records
-SELECT k.kid, h.mno, h.hd, h.n
-FROM tl_hm h JOIN kid_of k ON k.uno = h.uno AND NOT k.rollup AND k.is_parent
-UNION ALL
--- ALL: every record
-SELECT (SELECT kid FROM tl_ks WHERE unit_id = 'ALL'), h.mno, h.hd, CAST(sum(h.n) AS BIGINT)
-FROM tl_hm h
-GROUP BY ALL;
+SELECT kid, bucket AS mno, v AS hd, n FROM tree_hist();
 
 -- The median is read at the two middle 1-based positions, (n + 1) // 2 and n // 2 + 1 (the
 -- same one for an odd count), in two steps so that the running sums cover few rows: the
@@ -131,7 +71,7 @@ CREATE OR REPLACE TEMP TABLE tl_med AS
 WITH
 months_i AS (
     SELECT CAST(12 * year(pm.month_start) + month(pm.month_start) - 1 AS INTEGER) AS mno, ps.pid
-    FROM mart.deadline_period_months pm JOIN tl_ps ps USING (period_type, period)
+    FROM mart.deadline_period_months pm JOIN ut_ps ps USING (period_type, period)
 ),
 hist AS MATERIALIZED (
     SELECT s.kid, p.pid, s.hd, CAST(sum(s.n) AS BIGINT) AS n
@@ -175,8 +115,8 @@ SELECT k.unit_id, k.rollup, k.period_type, k.period, k.period_start, k.period_en
        CASE WHEN t.closed_at THEN CAST(m.median_handling_days AS DOUBLE) END AS median_handling_days
 FROM mart.row_keys k
 CROSS JOIN mart.tracked_row t
-JOIN tl_ks ks ON ks.unit_id = k.unit_id AND ks.rollup = k.rollup
-JOIN tl_ps ps ON ps.period_type = k.period_type AND ps.period = k.period
+JOIN ut_ks ks ON ks.unit_id = k.unit_id AND ks.rollup = k.rollup
+JOIN ut_ps ps ON ps.period_type = k.period_type AND ps.period = k.period
 LEFT JOIN tl_den d ON d.unit_id = k.unit_id AND d.rollup = k.rollup
                AND d.period_type = k.period_type AND d.period = k.period
 LEFT JOIN tl_med m ON m.kid = ks.kid AND m.pid = ps.pid
@@ -184,9 +124,5 @@ ORDER BY k.unit_id, k.rollup, k.period_type, k.period_start;
 
 DROP TABLE IF EXISTS tl_rd;
 DROP TABLE IF EXISTS tl_den;
-DROP TABLE IF EXISTS tl_ks;
-DROP TABLE IF EXISTS tl_ps;
-DROP TABLE IF EXISTS tl_u;
-DROP TABLE IF EXISTS tl_hm;
 DROP TABLE IF EXISTS tl_hs;
 DROP TABLE IF EXISTS tl_med;

@@ -21,85 +21,24 @@ SELECT unit_id, CAST(date_trunc('month', received_date) AS DATE) AS month_start,
 FROM mart.record_deadlines
 WHERE t_closed_at;
 
-CREATE OR REPLACE TEMP TABLE coh_ks AS
-WITH parents AS (
-    SELECT DISTINCT parent_id AS unit_id FROM mart.units_known WHERE parent_id IS NOT NULL
-)
-SELECT k.unit_id, k.rollup,
-       CAST(dense_rank() OVER (ORDER BY k.unit_id,
-                               CASE WHEN p.unit_id IS NULL AND k.unit_id <> 'ALL' THEN false
-                                    ELSE k.rollup END) AS BIGINT) AS kid
-FROM (SELECT DISTINCT unit_id, rollup FROM mart.row_keys) k
-LEFT JOIN parents p ON p.unit_id = k.unit_id;
-
-CREATE OR REPLACE TEMP TABLE coh_ps AS
-SELECT period_type, period, CAST(row_number() OVER (ORDER BY period_type, period) AS BIGINT) AS pid
-FROM mart.periods;
-
 -- month start -> its month pid and the pids of its quarter and year
 CREATE OR REPLACE TEMP TABLE coh_pm AS
 SELECT pm.month_start, ps.pid, pm.period_type
-FROM mart.period_months pm JOIN coh_ps ps USING (period_type, period);
-
--- Every unit of the data or of the unit list, numbered; for a known unit its depth (steps
--- in its chain of parents, mart.unit_ancestors), its parent's number and whether it has
--- children (is_parent).
-CREATE OR REPLACE TEMP TABLE coh_u AS
-WITH n AS (
-    SELECT member_unit_id AS unit_id, CAST(row_number() OVER (ORDER BY member_unit_id) AS INTEGER) AS uno
-    FROM (SELECT DISTINCT member_unit_id FROM mart.unit_scope)
-)
-SELECT n.unit_id, n.uno, pn.uno AS parent_uno, k.depth, k.unit_id IS NOT NULL AS known,
-       k.unit_id IN (SELECT parent_id FROM mart.units_known WHERE parent_id IS NOT NULL) AS is_parent
-FROM n
-LEFT JOIN mart.units_known k ON k.unit_id = n.unit_id
-LEFT JOIN n pn ON pn.unit_id = k.parent_id AND k.depth > 0;
+FROM mart.period_months pm JOIN ut_ps ps USING (period_type, period);
 
 -- each unit's own histogram per month
-CREATE OR REPLACE TEMP TABLE coh_hm AS
-SELECT u.uno, m.pid AS mpid, r.dd, CAST(count(*) AS BIGINT) AS n
+DELETE FROM ut_hist;
+INSERT INTO ut_hist
+SELECT u.uno, m.pid, r.dd, CAST(count(*) AS BIGINT)
 FROM coh_rd r
-JOIN coh_u u ON u.unit_id = r.unit_id
+JOIN ut_u u ON u.unit_id = r.unit_id
 JOIN coh_pm m ON m.month_start = r.month_start AND m.period_type = 'month'
 WHERE r.closed_date IS NOT NULL
 GROUP BY ALL;
 
+-- rolled up through the unit tree (045_unit_tree.sql), keyed kp = kid · 65536 + month pid
 CREATE OR REPLACE TEMP TABLE coh_hs AS
-WITH RECURSIVE
--- Rollups level by level, deepest first. A known unit's own rows wait (ud < lvl) until lvl
--- reaches its depth; from then on they are complete (ud = lvl) and move one parent up per
--- level, so they are counted once at every unit of their chain of parents — exactly the
--- rollup scopes of mart.unit_scope, in a tree and where a parent cycle cuts the chain (a
--- cycle's rollups then come out over several levels, as several rows of one kid).
-r(lvl, uno, ud, mpid, dd, n) AS (
-    SELECT (SELECT max(depth) FROM coh_u WHERE known), h.uno, u.depth, h.mpid, h.dd, h.n
-    FROM coh_hm h JOIN coh_u u ON u.uno = h.uno AND u.known
-    UNION ALL
-    SELECT r.lvl - 1,
-           CASE WHEN r.ud = r.lvl THEN u.parent_uno ELSE r.uno END,
-           CASE WHEN r.ud = r.lvl THEN r.ud - 1 ELSE r.ud END,
-           r.mpid, r.dd, CAST(sum(r.n) AS BIGINT)
-    FROM r JOIN coh_u u ON u.uno = r.uno
-    WHERE r.lvl > 0 AND NOT (r.ud = r.lvl AND u.parent_uno IS NULL)
-    GROUP BY ALL
-),
-kid_of AS (
-    SELECT u.uno, ks.kid, ks.rollup, u.is_parent
-    FROM coh_ks ks JOIN coh_u u ON u.unit_id = ks.unit_id
-)
--- rollup true of a unit (and rollup false of one without children: the same kid)
-SELECT k.kid * 65536 + r.mpid AS kp, r.dd, r.n
-FROM r JOIN kid_of k ON k.uno = r.uno AND k.rollup
-WHERE r.ud = r.lvl
-UNION ALL
--- rollup false of a unit with children: its own records
-SELECT k.kid * 65536 + h.mpid, h.dd, h.n
-FROM coh_hm h JOIN kid_of k ON k.uno = h.uno AND NOT k.rollup AND k.is_parent
-UNION ALL
--- ALL: every record
-SELECT (SELECT kid FROM coh_ks WHERE unit_id = 'ALL') * 65536 + h.mpid, h.dd, CAST(sum(h.n) AS BIGINT)
-FROM coh_hm h
-GROUP BY ALL;
+SELECT CAST(kid AS BIGINT) * 65536 + bucket AS kp, v AS dd, n FROM tree_hist();
 
 CREATE OR REPLACE TEMP TABLE coh_h AS
 WITH mq AS (
@@ -179,19 +118,21 @@ SELECT k.unit_id, k.rollup, k.period_type, k.period, k.period_start, k.period_en
        CASE WHEN t.closed_at THEN CAST(q.p90_days_to_close AS INTEGER) END AS p90_days_to_close
 FROM mart.row_keys k
 CROSS JOIN mart.tracked_row t
-JOIN coh_ks ks ON ks.unit_id = k.unit_id AND ks.rollup = k.rollup
-JOIN coh_ps ps ON ps.period_type = k.period_type AND ps.period = k.period
+JOIN ut_ks ks ON ks.unit_id = k.unit_id AND ks.rollup = k.rollup
+JOIN ut_ps ps ON ps.period_type = k.period_type AND ps.period = k.period
 LEFT JOIN agg a ON a.unit_id = k.unit_id AND a.rollup = k.rollup
                AND a.period_type = k.period_type AND a.period = k.period
-LEFT JOIN coh_q q ON q.kp = ks.kid * 65536 + ps.pid
+LEFT JOIN coh_q q ON q.kp = CAST(ks.kid AS BIGINT) * 65536 + ps.pid
 ORDER BY k.unit_id, k.rollup, k.period_type, k.period_start;
 
 DROP TABLE IF EXISTS coh_rd;
-DROP TABLE IF EXISTS coh_ks;
-DROP TABLE IF EXISTS coh_ps;
 DROP TABLE IF EXISTS coh_pm;
-DROP TABLE IF EXISTS coh_u;
-DROP TABLE IF EXISTS coh_hm;
 DROP TABLE IF EXISTS coh_hs;
 DROP TABLE IF EXISTS coh_h;
 DROP TABLE IF EXISTS coh_q;
+-- the shared unit-tree tables and macro of 045_unit_tree.sql (150 is their last user)
+DROP MACRO TABLE IF EXISTS tree_hist;
+DROP TABLE IF EXISTS ut_hist;
+DROP TABLE IF EXISTS ut_u;
+DROP TABLE IF EXISTS ut_ks;
+DROP TABLE IF EXISTS ut_ps;
