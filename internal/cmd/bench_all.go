@@ -3,8 +3,6 @@ package cmd
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"text/tabwriter"
 	"time"
 
@@ -13,14 +11,8 @@ import (
 	"github.com/xinfang/xinfang/internal/orchestrate"
 )
 
-type benchAllOptions struct {
-	Records int
-	CSV     string
-	Keep    bool
-}
-
 func newBenchAllCommand(g *globalOptions) *cobra.Command {
-	var opts benchAllOptions
+	var opts benchDataOptions
 	c := &cobra.Command{
 		Use:   "all",
 		Short: "Time ingest, compute and report against DuckDB's own paths, in one run, as one table",
@@ -36,43 +28,40 @@ Prints one table: wall and CPU time of each path, the ratio of our CPU time to t
 native path or floors, and the process's peak RSS during each step.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := g.loadConfig()
-			if err != nil {
-				return err
-			}
-			dir, err := os.MkdirTemp("", "xinfang-bench-all-")
-			if err != nil {
-				return fmt.Errorf("bench: temp dir: %w", err)
-			}
-			if opts.Keep {
-				fmt.Fprintf(cmd.OutOrStdout(), "files kept in %s\n", dir)
-			} else {
-				defer os.RemoveAll(dir)
-			}
-			cfg.Pseudonym.KeyFile = filepath.Join(dir, "pseudonym.key")
-			r, err := orchestrate.BenchAll(cmd.Context(), cfg, opts.Records, opts.CSV, dir)
-			if err != nil {
-				return err
-			}
-			limit := cfg.DuckDB.MemoryLimit
-			if limit == "" {
-				limit = "DuckDB default"
-			}
-			load := "Appender (built without -tags duckdb_arrow)"
-			if r.Arrow {
-				load = "Arrow"
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "records: %d (%.1f MB canonical CSV) as of %s; loading via %s; memory_limit %s, threads %d\n",
-				r.Records, float64(r.FileBytes)/1e6, cfg.AsOfDate().Format("2006-01-02"), load, limit, cfg.DuckDB.Threads)
-			printBenchTable(cmd.OutOrStdout(), r.Rows)
-			fmt.Fprintf(cmd.OutOrStdout(), "process peak RSS over the whole run: %.0f MB\n", float64(r.PeakRSS)/1e6)
-			return nil
+			return runBenchAll(cmd, g, opts)
 		},
 	}
-	c.Flags().IntVar(&opts.Records, "records", 1_000_000, "synthetic records to generate")
-	c.Flags().StringVar(&opts.CSV, "csv", "", "use this canonical CSV (units.csv beside it) instead of generating records")
-	c.Flags().BoolVar(&opts.Keep, "keep", false, "keep the generated CSV, databases and site")
+	opts.bind(c, "keep the generated CSV, databases and site")
 	return c
+}
+
+func runBenchAll(cmd *cobra.Command, g *globalOptions, opts benchDataOptions) error {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	dir, cleanup, err := benchWorkDir(cmd, cfg, "xinfang-bench-all-", opts.Keep)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	r, err := orchestrate.BenchAll(cmd.Context(), cfg, opts.Records, opts.CSV, dir)
+	if err != nil {
+		return err
+	}
+	limit := cfg.DuckDB.MemoryLimit
+	if limit == "" {
+		limit = "DuckDB default"
+	}
+	load := "Appender (built without -tags duckdb_arrow)"
+	if r.Arrow {
+		load = "Arrow"
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "records: %d (%.1f MB canonical CSV) as of %s; loading via %s; memory_limit %s, threads %d\n",
+		r.Records, float64(r.FileBytes)/1e6, cfg.AsOfDate().Format("2006-01-02"), load, limit, cfg.DuckDB.Threads)
+	printBenchTable(cmd.OutOrStdout(), r.Rows)
+	fmt.Fprintf(cmd.OutOrStdout(), "process peak RSS over the whole run: %.0f MB\n", float64(r.PeakRSS)/1e6)
+	return nil
 }
 
 // printBenchTable writes the benchmark rows as one aligned table.

@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"text/tabwriter"
 	"time"
@@ -52,17 +51,14 @@ func benchCompute(cmd *cobra.Command, cfg *config.Config, records int, dbPath st
 	ctx := cmd.Context()
 	out := cmd.OutOrStdout()
 	if dbPath == "" {
-		dir, err := os.MkdirTemp("", "xinfang-bench-")
-		if err != nil {
-			return fmt.Errorf("bench: temp dir: %w", err)
-		}
-		if !keep {
-			defer os.RemoveAll(dir)
-		}
-		dbPath = filepath.Join(dir, "bench.duckdb")
 		c := *cfg
+		dir, cleanup, err := benchWorkDir(cmd, &c, "xinfang-bench-", keep)
+		if err != nil {
+			return err
+		}
+		defer cleanup()
+		dbPath = filepath.Join(dir, "bench.duckdb")
 		c.Database = dbPath
-		c.Pseudonym.KeyFile = filepath.Join(dir, "pseudonym.key")
 		c.Sources = []config.Source{{Name: "synthetic", Kind: "synthetic",
 			Synthetic: config.Synthetic{Records: records, Seed: 7, Years: 5}}}
 		cfg = &c

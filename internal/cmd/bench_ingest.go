@@ -11,14 +11,8 @@ import (
 	"github.com/xinfang/xinfang/internal/pipeline"
 )
 
-type benchIngestOptions struct {
-	Records int
-	CSV     string
-	Keep    bool
-}
-
 func newBenchIngestCommand(g *globalOptions) *cobra.Command {
-	var opts benchIngestOptions
+	var opts benchDataOptions
 	c := &cobra.Command{
 		Use:   "ingest",
 		Short: "Time ingesting a canonical CSV against DuckDB's own read_csv into the same table",
@@ -31,27 +25,20 @@ table. Prints both times and the ratio.`,
 			return runBenchIngest(cmd, g, opts)
 		},
 	}
-	c.Flags().IntVar(&opts.Records, "records", 1_000_000, "synthetic records to generate")
-	c.Flags().StringVar(&opts.CSV, "csv", "", "use this canonical CSV (units.csv beside it) instead of generating records")
-	c.Flags().BoolVar(&opts.Keep, "keep", false, "keep the generated CSV and databases")
+	opts.bind(c, "keep the generated CSV and databases")
 	return c
 }
 
-func runBenchIngest(cmd *cobra.Command, g *globalOptions, opts benchIngestOptions) error {
+func runBenchIngest(cmd *cobra.Command, g *globalOptions, opts benchDataOptions) error {
 	cfg, err := g.loadConfig()
 	if err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp("", "xinfang-bench-ingest-")
+	dir, cleanup, err := benchWorkDir(cmd, cfg, "xinfang-bench-ingest-", opts.Keep)
 	if err != nil {
-		return fmt.Errorf("bench: temp dir: %w", err)
+		return err
 	}
-	if opts.Keep {
-		fmt.Fprintf(cmd.OutOrStdout(), "files kept in %s\n", dir)
-	} else {
-		defer os.RemoveAll(dir)
-	}
-	cfg.Pseudonym.KeyFile = dir + "/pseudonym.key"
+	defer cleanup()
 	var r pipeline.IngestBench
 	if opts.CSV != "" {
 		units := filepath.Join(filepath.Dir(opts.CSV), "units.csv")
