@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -309,7 +310,7 @@ func (c *Config) Validate() error {
 	if c.DuckDB.Threads < 0 {
 		add(c.errAt("duckdb.threads", "must not be negative"))
 	}
-	if ml := c.DuckDB.MemoryLimit; ml != "" && !memoryLimitRe.MatchString(ml) {
+	if ml := c.DuckDB.MemoryLimit; ml != "" && !validSize(ml) {
 		add(c.errAt("duckdb.memory_limit", "want a size such as 8GB or 512MB, got %q", ml))
 	}
 	if len(errs) > 0 {
@@ -341,7 +342,25 @@ func (c *Config) validateUnits(sources map[string]bool) Errors {
 	return errs
 }
 
-var memoryLimitRe = regexp.MustCompile(`^(?i)[0-9]+(\.[0-9]+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$`)
+var sizeRe = regexp.MustCompile(`^(?i)([0-9]+(?:\.[0-9]+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$`)
+
+// ParseSize reads a DuckDB size such as 2GB (powers of 1000) or 2GiB (of 1024), as
+// duckdb.memory_limit takes it.
+func ParseSize(s string) (int64, bool) {
+	m := sizeRe.FindStringSubmatch(s)
+	if m == nil {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(m[1], 64)
+	if err != nil {
+		return 0, false
+	}
+	mult := map[string]float64{"b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
+		"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40}[strings.ToLower(m[2])]
+	return int64(v * mult), true
+}
+
+func validSize(s string) bool { _, ok := ParseSize(s); return ok }
 
 func (c *Config) hasGrade(name string) bool {
 	for _, g := range c.Appraisal.Grades {

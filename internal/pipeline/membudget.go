@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"regexp"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/xinfang/xinfang/internal/config"
 )
 
 // During an ingest the process holds more than DuckDB's buffer manager counts: the
@@ -16,23 +16,6 @@ import (
 // allocations. So that the whole process stays near duckdb.memory_limit, ingest
 // gives DuckDB the limit minus a reserve for the rest, and caps the Go heap at half
 // of that reserve (a soft limit: the GC works harder as it nears it).
-
-var sizeRe = regexp.MustCompile(`^(?i)([0-9]+(?:\.[0-9]+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$`)
-
-// parseSize reads a DuckDB size such as 2GB (powers of 1000) or 2GiB (of 1024).
-func parseSize(s string) (int64, bool) {
-	m := sizeRe.FindStringSubmatch(strings.TrimSpace(s))
-	if m == nil {
-		return 0, false
-	}
-	v, err := strconv.ParseFloat(m[1], 64)
-	if err != nil {
-		return 0, false
-	}
-	mult := map[string]float64{"b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
-		"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40}[strings.ToLower(m[2])]
-	return int64(v * mult), true
-}
 
 // memBudget is how an ingest splits the configured limit.
 type memBudget struct {
@@ -42,7 +25,7 @@ type memBudget struct {
 // ingestBudget: the reserve outside DuckDB is a fifth of the limit, at least
 // 256 MB and at most 1 GB. ok is false without a (readable) limit.
 func ingestBudget(limit string) (memBudget, bool) {
-	n, ok := parseSize(limit)
+	n, ok := config.ParseSize(limit)
 	if !ok || n <= 0 {
 		return memBudget{}, false
 	}
