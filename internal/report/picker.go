@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The period picker (issue 12, "any period, offline"). A page with a picker carries,
@@ -36,44 +37,28 @@ func (s *site) periods() ([]periodInfo, error) {
 	if s.periodList != nil {
 		return s.periodList, nil
 	}
-	rows, err := s.src.query("mart.volume", []string{"unit_id", "rollup", "period_type", "period", "period_start", "period_end", "complete"},
-		`SELECT period_type, period, period_start, period_end, complete FROM mart.volume
-		 WHERE unit_id = 'ALL' AND rollup ORDER BY CASE period_type WHEN 'year' THEN 0 WHEN 'quarter' THEN 1 ELSE 2 END, period DESC`)
+	// The months of each period come from mart.period_months (which ends with the as-of
+	// month), in order within each period.
+	rows, err := s.src.query("mart.volume", []string{"unit_id", "rollup", "period_type", "period", "complete"},
+		`SELECT v.period_type, v.period, v.complete, strftime(pm.month_start, '%Y-%m') AS month
+		 FROM mart.volume v JOIN mart.period_months pm USING (period_type, period)
+		 WHERE v.unit_id = 'ALL' AND v.rollup
+		 ORDER BY CASE v.period_type WHEN 'year' THEN 0 WHEN 'quarter' THEN 1 ELSE 2 END, v.period DESC, pm.month_start`)
 	if err != nil {
 		return nil, err
 	}
-	asOf := s.asOf.Format("2006-01")
 	out := []periodInfo{}
 	for _, r := range rows {
-		p := periodInfo{Key: r.str("period"), Type: r.str("period_type"), Complete: r.b("complete")}
-		from, to := r.str("period_start"), r.str("period_end")
-		if len(from) < 7 || len(to) < 7 {
-			continue
+		key, typ := r.str("period"), r.str("period_type")
+		if n := len(out); n == 0 || out[n-1].Key != key || out[n-1].Type != typ {
+			out = append(out, periodInfo{Key: key, Type: typ, Complete: r.b("complete")})
 		}
-		last := min(to[:7], asOf)
-		for m := from[:7]; m <= last; m = nextMonth(m) {
-			p.Months = append(p.Months, m)
-		}
-		if len(p.Months) == 0 {
-			continue
-		}
-		p.Last = p.Months[len(p.Months)-1]
-		out = append(out, p)
+		p := &out[len(out)-1]
+		p.Months = append(p.Months, r.str("month"))
+		p.Last = r.str("month")
 	}
 	s.periodList = out
 	return out, nil
-}
-
-// nextMonth is the month after m ("2025-12" -> "2026-01").
-func nextMonth(m string) string {
-	var y, mo int
-	if _, err := fmt.Sscanf(m, "%d-%d", &y, &mo); err != nil {
-		return "9999-99"
-	}
-	if mo == 12 {
-		return fmt.Sprintf("%04d-01", y+1)
-	}
-	return fmt.Sprintf("%04d-%02d", y, mo+1)
 }
 
 // periodSuffix is what a section title gets for a chosen period: the period and, when
@@ -394,11 +379,11 @@ func (s *site) defaultPeriod(pers []periodInfo) periodInfo {
 
 // quarterOfMonth is the quarter of a month key ("2025-08" -> "2025-Q3").
 func quarterOfMonth(m string) string {
-	var y, mo int
-	if _, err := fmt.Sscanf(m, "%d-%d", &y, &mo); err != nil {
+	t, err := time.Parse("2006-01", m)
+	if err != nil {
 		return ""
 	}
-	return fmt.Sprintf("%04d-Q%d", y, (mo-1)/3+1)
+	return quarterOf(t)
 }
 
 // kpiCardsFor are the volume cards for a chosen period: its last month (through the
