@@ -2,6 +2,7 @@ package report
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -39,8 +40,21 @@ type data struct {
 // loader fills part of a page's data.
 type loader func(d *data) error
 
+// martReader holds what the loaders need to read the marts for one rendering: the
+// source and the periods a page shows by default. The pages only get rows from it.
+type martReader struct {
+	src      *source
+	year     string // the as-of year ("2026")
+	apPeriod string // the appraisal quarter shown (latest complete quarter, or review quarter)
+}
+
+func (m *martReader) yearInt() int {
+	y, _ := strconv.Atoi(m.year)
+	return y
+}
+
 // loadInto runs the loaders a page needs into a fresh data.
-func (s *site) loadInto(loaders ...loader) (*data, error) {
+func (m *martReader) loadInto(loaders ...loader) (*data, error) {
 	d := &data{}
 	for _, l := range loaders {
 		if err := l(d); err != nil {
@@ -72,14 +86,14 @@ func unitFilter(unit string) (string, []any) {
 // loadMonthlyVolume loads the monthly volume with its 12-month moving average (ma12,
 // mart.volume_moving_average) of one unit, or of every unit when unit is "", both
 // rollups; ownOnly leaves out the rollup rows of units (ALL is kept).
-func (s *site) loadMonthlyVolume(unit string, ownOnly bool) loader {
+func (m *martReader) loadMonthlyVolume(unit string, ownOnly bool) loader {
 	return func(d *data) error {
 		w, args := unitFilter(unit)
 		if ownOnly {
 			w += " AND (NOT v.rollup OR v.unit_id = 'ALL')"
 		}
 		w = strings.ReplaceAll(w, " unit_id = ?", " v.unit_id = ?")
-		rows, err := s.src.query("mart.volume_moving_average", append(periodKey, "ma12"),
+		rows, err := m.src.query("mart.volume_moving_average", append(periodKey, "ma12"),
 			`SELECT v.unit_id, v.rollup, v.period, v.petitions, m.ma12
 			 FROM mart.volume v
 			 JOIN mart.volume_moving_average m USING (unit_id, rollup, period_type, period)
@@ -108,10 +122,10 @@ func (s *site) loadMonthlyVolume(unit string, ownOnly bool) loader {
 
 // loadCurrentVolume loads every period's volume row of the units' own records and ALL
 // (cards for this month, quarter and year).
-func (s *site) loadCurrentVolume(unit string) loader {
+func (m *martReader) loadCurrentVolume(unit string) loader {
 	return func(d *data) error {
 		w, args := unitFilter(unit)
-		rows, err := s.src.query("mart.volume", append(periodKey, "petitions", "yoy_pct", "pop_pct"),
+		rows, err := m.src.query("mart.volume", append(periodKey, "petitions", "yoy_pct", "pop_pct"),
 			`SELECT * FROM mart.volume WHERE (NOT rollup OR unit_id = 'ALL')`+w, args...)
 		if err != nil {
 			return err
@@ -128,8 +142,8 @@ func (s *site) loadCurrentVolume(unit string) loader {
 	}
 }
 
-func (s *site) loadTrend(d *data) error {
-	rows, err := s.src.query("mart.trend", []string{"unit_id", "rollup", "label", "mk_z", "sens_slope", "months", "ttm", "prev_ttm", "ttm_change_pct"},
+func (m *martReader) loadTrend(d *data) error {
+	rows, err := m.src.query("mart.trend", []string{"unit_id", "rollup", "label", "mk_z", "sens_slope", "months", "ttm", "prev_ttm", "ttm_change_pct"},
 		`SELECT * FROM mart.trend`)
 	if err != nil {
 		return err
@@ -147,13 +161,13 @@ func (s *site) loadTrend(d *data) error {
 }
 
 // loadMonthAll loads the whole system's monthly rows of the given period tables.
-func (s *site) loadMonthAll(tables ...string) loader {
+func (m *martReader) loadMonthAll(tables ...string) loader {
 	return func(d *data) error {
 		if d.monthAll == nil {
 			d.monthAll = map[string][]row{}
 		}
 		for _, t := range tables {
-			rows, err := s.src.query("mart."+t, periodKey,
+			rows, err := m.src.query("mart."+t, periodKey,
 				`SELECT * FROM mart.`+t+` WHERE period_type = 'month' AND unit_id = 'ALL' ORDER BY period`)
 			if err != nil {
 				return err
@@ -165,21 +179,21 @@ func (s *site) loadMonthAll(tables ...string) loader {
 }
 
 // loadAppraisal loads the appraisal quarter's ranking, indicators and peer medians.
-func (s *site) loadAppraisal(d *data) error {
+func (m *martReader) loadAppraisal(d *data) error {
 	var err error
-	d.apRows, err = s.src.query("mart.appraisal", []string{"unit_id", "period_type", "period", "peer_group", "score", "grade", "final_grade", "rank"},
-		`SELECT * FROM mart.appraisal WHERE period_type = 'quarter' AND period = ? AND NOT rollup ORDER BY peer_group, rank NULLS LAST, unit_id`, s.apPeriod)
+	d.apRows, err = m.src.query("mart.appraisal", []string{"unit_id", "period_type", "period", "peer_group", "score", "grade", "final_grade", "rank"},
+		`SELECT * FROM mart.appraisal WHERE period_type = 'quarter' AND period = ? AND NOT rollup ORDER BY peer_group, rank NULLS LAST, unit_id`, m.apPeriod)
 	if err != nil {
 		return err
 	}
-	rows, err := s.src.query("mart.appraisal_indicators", []string{"unit_id", "period_type", "period", "indicator", "value", "available", "weight", "points"},
-		`SELECT * FROM mart.appraisal_indicators WHERE period_type = 'quarter' AND period = ? AND NOT rollup`, s.apPeriod)
+	rows, err := m.src.query("mart.appraisal_indicators", []string{"unit_id", "period_type", "period", "indicator", "value", "available", "weight", "points"},
+		`SELECT * FROM mart.appraisal_indicators WHERE period_type = 'quarter' AND period = ? AND NOT rollup`, m.apPeriod)
 	if err != nil {
 		return err
 	}
 	d.apInd = byUnit(rows)
-	rows, err = s.src.query("mart.appraisal_peer_median", []string{"peer_group", "period_type", "period", "indicator", "p50"},
-		`SELECT peer_group, indicator, n, p50 FROM mart.appraisal_peer_median WHERE period_type = 'quarter' AND period = ?`, s.apPeriod)
+	rows, err = m.src.query("mart.appraisal_peer_median", []string{"peer_group", "period_type", "period", "indicator", "p50"},
+		`SELECT peer_group, indicator, n, p50 FROM mart.appraisal_peer_median WHERE period_type = 'quarter' AND period = ?`, m.apPeriod)
 	if err != nil {
 		return err
 	}
@@ -191,15 +205,15 @@ func (s *site) loadAppraisal(d *data) error {
 }
 
 // loadOpenLists loads the open overdue and due-soon matters.
-func (s *site) loadOpenLists(d *data) error {
+func (m *martReader) loadOpenLists(d *data) error {
 	var err error
-	d.overdueAll, err = s.src.query("mart.open_overdue", []string{"unit_id", "petition_id", "received_date", "handle_deadline", "days_overdue"},
+	d.overdueAll, err = m.src.query("mart.open_overdue", []string{"unit_id", "petition_id", "received_date", "handle_deadline", "days_overdue"},
 		`SELECT * FROM mart.open_overdue ORDER BY days_overdue DESC, unit_id, petition_id`)
 	if err != nil {
 		return err
 	}
 	d.overdue = byUnit(d.overdueAll)
-	d.dueSoonAll, err = s.src.query("mart.due_soon", []string{"unit_id", "petition_id", "received_date", "handle_deadline", "days_left"},
+	d.dueSoonAll, err = m.src.query("mart.due_soon", []string{"unit_id", "petition_id", "received_date", "handle_deadline", "days_left"},
 		`SELECT * FROM mart.due_soon ORDER BY days_left, unit_id, petition_id`)
 	if err != nil {
 		return err
@@ -208,9 +222,9 @@ func (s *site) loadOpenLists(d *data) error {
 	return nil
 }
 
-func (s *site) loadVeto(d *data) error {
+func (m *martReader) loadVeto(d *data) error {
 	var err error
-	d.veto, err = s.src.query("mart.veto", []string{"scope", "subject_id", "year", "rule_id", "metric", "op", "value", "threshold", "triggered"},
+	d.veto, err = m.src.query("mart.veto", []string{"scope", "subject_id", "year", "rule_id", "metric", "op", "value", "threshold", "triggered"},
 		`SELECT * FROM mart.veto ORDER BY year DESC, triggered DESC, scope, subject_id, rule_id`)
 	if err != nil {
 		return err
@@ -226,10 +240,10 @@ func (s *site) loadVeto(d *data) error {
 
 // loadInspectorLists loads the unit pages' exception lists: open listed-supervision and
 // leader-owned matters, repeat petitioners and not-ceased closures of the last 12 months.
-func (s *site) loadInspectorLists(d *data) error {
+func (m *martReader) loadInspectorLists(d *data) error {
 	// mart.record_deadlines has the deadlines, mart.records the supervision fields and
 	// the pseudonym (asking record_deadlines for them once emptied these lists).
-	rows, err := s.src.query("mart.record_deadlines", []string{"unit_id", "source", "petition_id", "received_date", "handle_deadline", "closed_date", "t_closed_at"},
+	rows, err := m.src.query("mart.record_deadlines", []string{"unit_id", "source", "petition_id", "received_date", "handle_deadline", "closed_date", "t_closed_at"},
 		`SELECT d.unit_id, d.source, d.petition_id, d.received_date, d.handle_deadline, r.listed_supervision, r.leader_owner, r.petitioner_id
 		 FROM mart.record_deadlines d
 		 JOIN mart.records r ON r.source = d.source AND r.petition_id = d.petition_id
@@ -248,14 +262,14 @@ func (s *site) loadInspectorLists(d *data) error {
 		}
 	}
 	// The 12-month window is defined in 119_recent_lists.sql.
-	rows, err = s.src.query("mart.recent_repeaters", []string{"unit_id", "petitioner_id", "repeats", "last_received"},
+	rows, err = m.src.query("mart.recent_repeaters", []string{"unit_id", "petitioner_id", "repeats", "last_received"},
 		`SELECT unit_id, petitioner_id, repeats, last_received FROM mart.recent_repeaters
 		 ORDER BY repeats DESC, last_received DESC, petitioner_id`)
 	if err != nil {
 		return err
 	}
 	d.repeaters = byUnit(rows)
-	rows, err = s.src.query("mart.recent_not_ceased", []string{"unit_id", "source", "petition_id", "petitioner_id", "received_date", "closed_date"},
+	rows, err = m.src.query("mart.recent_not_ceased", []string{"unit_id", "source", "petition_id", "petitioner_id", "received_date", "closed_date"},
 		`SELECT unit_id, source, petition_id, petitioner_id, received_date, closed_date FROM mart.recent_not_ceased
 		 ORDER BY closed_date DESC, petition_id`)
 	if err != nil {
@@ -265,18 +279,18 @@ func (s *site) loadInspectorLists(d *data) error {
 	return nil
 }
 
-func (s *site) loadTargets(d *data) error {
+func (m *martReader) loadTargets(d *data) error {
 	var err error
-	d.targets, err = s.src.query("mart.targets", []string{"unit_id", "rollup", "year", "metric", "op", "target", "actual_ytd", "projected", "status"},
-		`SELECT * FROM mart.targets WHERE year = ? ORDER BY unit_id = 'ALL' DESC, unit_id, metric`, s.yearInt())
+	d.targets, err = m.src.query("mart.targets", []string{"unit_id", "rollup", "year", "metric", "op", "target", "actual_ytd", "projected", "status"},
+		`SELECT * FROM mart.targets WHERE year = ? ORDER BY unit_id = 'ALL' DESC, unit_id, metric`, m.yearInt())
 	return err
 }
 
 // loadGoals loads the whole system's targets of every configured year: the goal lines
 // of the monthly rate charts.
-func (s *site) loadGoals(d *data) error {
+func (m *martReader) loadGoals(d *data) error {
 	var err error
-	d.goals, err = s.src.query("mart.targets", []string{"unit_id", "rollup", "year", "metric", "op", "target"},
+	d.goals, err = m.src.query("mart.targets", []string{"unit_id", "rollup", "year", "metric", "op", "target"},
 		`SELECT year, metric, op, target FROM mart.targets WHERE unit_id = 'ALL' AND rollup ORDER BY metric, year`)
 	return err
 }

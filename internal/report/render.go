@@ -89,7 +89,7 @@ func renderSite(ctx context.Context, db *sql.DB, cfg *config.Config, asOf time.T
 	if err != nil {
 		return 0, err
 	}
-	s := &site{formatter: formatter{cfg: cfg, c: newCatalogue(cfg.Language)}, src: src, asOf: asOf, review: review, files: map[string][]byte{}, now: time.Now(), topN: cfg.Report.TopN}
+	s := &site{formatter: formatter{cfg: cfg, c: newCatalogue(cfg.Language)}, martReader: martReader{src: src}, asOf: asOf, review: review, files: map[string][]byte{}, now: time.Now(), topN: cfg.Report.TopN}
 	s.c.all = allLabel
 	if s.topN <= 0 {
 		s.topN = 10

@@ -12,7 +12,6 @@ import (
 	"regexp"
 	"runtime"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -88,20 +87,18 @@ type unitInfo struct {
 
 // site is one rendering of the report: the data source, the language and the pages.
 type site struct {
-	formatter // the report language and the configured formats: s.c, s.cfg, s.rateCell …
-	src       *source
-	asOf      time.Time
-	month     string // the as-of month, quarter and year ("2026-03", "2026-Q1", "2026")
-	quarter   string
-	year      string
-	apPeriod  string // the appraisal quarter shown (latest complete quarter, or review quarter)
-	review    string // quarterly review being archived ("" for the live site)
-	liveDir   string // the published site (for the list of archives on the index)
-	directory        // the unit table: s.units, s.order (tree order), s.unitName …
-	pages     []*page
-	files     map[string][]byte // extra files (xlsx) by relative path
-	topN      int
-	now       time.Time
+	formatter  // the report language and the configured formats: s.c, s.cfg, s.rateCell …
+	martReader // the loaders (load.go): s.src, s.year, s.apPeriod, s.loadInto …
+	asOf       time.Time
+	month      string // the as-of month, quarter and year ("2026-03", "2026-Q1", "2026")
+	quarter    string
+	review     string // quarterly review being archived ("" for the live site)
+	liveDir    string // the published site (for the list of archives on the index)
+	directory         // the unit table: s.units, s.order (tree order), s.unitName …
+	pages      []*page
+	files      map[string][]byte // extra files (xlsx) by relative path
+	topN       int
+	now        time.Time
 	// every period of the data (period picker), loaded once
 	periodList []periodInfo
 }
@@ -332,11 +329,6 @@ func treeOrder(units map[string]*unitInfo, ids []string) []string {
 // period helpers -----------------------------------------------------------
 
 func quarterOf(t time.Time) string { return fmt.Sprintf("%d-Q%d", t.Year(), (int(t.Month())-1)/3+1) }
-
-func (s *site) yearInt() int {
-	y, _ := strconv.Atoi(s.year)
-	return y
-}
 
 func (s *site) add(p *page) { s.pages = append(s.pages, p) }
 
