@@ -517,3 +517,22 @@ func TestCanonicalHeaderKeepsMappingOptions(t *testing.T) {
 		t.Fatalf("leader_owner stored as %q, want a 64-hex pseudonym", r["leader_owner"])
 	}
 }
+
+// The metric SQL does not trim: petitions must hold text as ingest stores it, trimmed and
+// with a blank (or all-space) value NULL, for free-text fields as for enums.
+func TestTextStoredTrimmedBlankNull(t *testing.T) {
+	e := newEnv(t)
+	csv := "petition_id,received_at,unit_id,petitioner_id,matter_id,category,leader_owner,handler_id,source_type\n" +
+		" Q1 ,2024-01-05, U1 , ID1 , M1 , 征地 , 张 , H1 ,  \n" +
+		"Q2,2024-01-05,U1,   ,  ,   ,  ,\t,\n"
+	p := e.write("t.csv", []byte(csv))
+	e.mustIngest(canonicalCSV("s", p))
+	expect(t, "Q1", e.row("s", "Q1"), map[string]string{
+		"unit_id": "U1", "petitioner_id": pseudo("ID1"), "matter_id": "M1", "category": "征地",
+		"leader_owner": "张", "handler_id": "H1", "source_type": "NULL",
+	})
+	expect(t, "Q2", e.row("s", "Q2"), map[string]string{
+		"petitioner_id": "NULL", "matter_id": "NULL", "category": "NULL", "leader_owner": "NULL",
+		"handler_id": "NULL", "source_type": "NULL",
+	})
+}

@@ -129,9 +129,15 @@ func (f *fixture) units(us ...U) {
 }
 
 // add inserts petitions; a source not declared with source() is declared mapping every field.
+// Values are stored as ingest stores them: trimmed, a blank one NULL (the metric SQL relies on
+// that invariant of petitions and does not trim again).
 func (f *fixture) add(ps ...P) {
 	f.t.Helper()
 	for _, p := range ps {
+		for _, v := range []*string{&p.Petitioner, &p.Matter, &p.Channel, &p.Category, &p.SourceType,
+			&p.Justified, &p.Satisfaction, &p.Leader, &p.Handler} {
+			*v = strings.TrimSpace(*v)
+		}
 		if p.Source == "" {
 			p.Source = "s1"
 		}
