@@ -84,14 +84,36 @@ FROM (
 )
 WHERE pet IS NOT NULL;
 
+-- Petitioners with more than one record here: only their records can be a repeat or not
+-- ceased (both need another record of the same petitioner), or count at more than one unit
+-- or month. Most petitioners have a single record, so the window, the self-join and the
+-- petitioner cells below run on these few rows only; each gets an exact number (pet_no).
+CREATE OR REPLACE TEMP TABLE base_pets AS
+SELECT pet, CAST(row_number() OVER () AS INTEGER) AS pet_no
+FROM base_k GROUP BY pet HAVING count(*) > 1;
+
+CREATE OR REPLACE TEMP TABLE base_km AS
+SELECT k.rid, p.pet_no, k.mid, k.mku, k.mkc, k.unit_id, k.received_at, k.petition_id, k.source,
+       k.received_date, k.closed_date
+FROM base_k k JOIN base_pets p USING (pet);
+
+-- Single-record petitioners: one per record, in one (unit, month) cell, never a repeat.
+CREATE OR REPLACE TEMP TABLE base_single AS
+SELECT unit_id, CAST(12 * year(received_date) + month(received_date) - 1 AS INTEGER) AS mid,
+       count(*) AS n
+FROM base_k k ANTI JOIN base_pets p USING (pet)
+GROUP BY ALL;
+DROP TABLE IF EXISTS base_k;
+DROP TABLE IF EXISTS base_pets;
+
 -- Repeat: the latest earlier record (order received_at, petition_id, source) of the same
 -- petitioner and matter key is the closest one, so lag() decides the window test.
 CREATE OR REPLACE TEMP TABLE base_rep AS
-SELECT rid, pet, unit_id, received_date,
+SELECT rid, pet_no, unit_id, received_date,
     coalesce(received_date - lag(received_date) OVER (
-        PARTITION BY pet, mid, mku, mkc ORDER BY received_at, petition_id, source)
+        PARTITION BY pet_no, mid, mku, mkc ORDER BY received_at, petition_id, source)
         <= getvariable('repeat_window_days'), false) AS rep
-FROM base_k;
+FROM base_km;
 
 -- Not ceased: the same petitioner returns on the same matter key, received on a later date
 -- than the closure and at most ceased_window_days after it, at any unit (only records up
@@ -99,9 +121,9 @@ FROM base_k;
 CREATE OR REPLACE TEMP TABLE base_flags AS
 WITH nc AS (
     SELECT DISTINCT c.rid
-    FROM base_k c
-    JOIN base_k r
-      ON r.pet = c.pet AND r.mid IS NOT DISTINCT FROM c.mid
+    FROM base_km c
+    JOIN base_km r
+      ON r.pet_no = c.pet_no AND r.mid IS NOT DISTINCT FROM c.mid
      AND r.mku IS NOT DISTINCT FROM c.mku AND r.mkc IS NOT DISTINCT FROM c.mkc
      AND r.received_date > c.closed_date
      AND r.received_date <= c.closed_date + getvariable('ceased_window_days')
@@ -110,7 +132,7 @@ WITH nc AS (
 )
 SELECT r.rid, r.rep, nc.rid IS NOT NULL AS nc
 FROM base_rep r LEFT JOIN nc USING (rid);
-DROP TABLE IF EXISTS base_k;
+DROP TABLE IF EXISTS base_km;
 
 -- mart.calendar(d, is_working, workday_seq): one row per day over the data range plus a
 -- margin; workday_seq is the running count of working days up to and including d, so a
@@ -215,7 +237,8 @@ SELECT r.rid, r.source_no, r.source, r.petition_id, r.unit_id, r.known_unit, r.r
     r.source_type, r.listed_supervision, r.leader_owner, r.handler_id, r.mass_incident,
     r.traced_fault, r.justified, r.satisfaction, r.accepted_date, r.closed_date,
     r.feedback_date, r.followup_date, r.due_at, r.extension_days, r.feedback_due,
-    f.rep, coalesce(f.nc, false) AS nc,
+    -- single-record petitioners are not in base_flags: no repeat
+    CASE WHEN r.petitioner_id IS NOT NULL THEN coalesce(f.rep, false) END AS rep, coalesce(f.nc, false) AS nc,
     -- "+ 0 working days" is the base date itself
     CASE WHEN getvariable('day_basis') <> 'working' OR getvariable('accept_days') = 0
          THEN r.received_date + getvariable('accept_days') ELSE wa.d END AS accept_deadline,
@@ -355,10 +378,12 @@ CROSS JOIN mart.periods p;
 -- Distinct counts are not additive over units, but a petitioner seen at one unit only in a
 -- period adds 1 to exactly that unit's scopes, so those are counted per unit and summed
 -- through unit_scope; only the few (petitioner, period) pairs spread over several units are
--- expanded and deduplicated per scope. Everything runs on integers: unit numbers, petitioner
--- numbers (pet_no, an exact numbering of the distinct pseudonyms, never a hash) and period ids by arithmetic
--- (month id = 12 * year + month - 1; quarter id = month id // 3; year id = month id // 12),
--- and quarter/year cells are rolled up from the (unit, month, petitioner) cells.
+-- expanded and deduplicated per scope. Single-record petitioners (base_single) are counted
+-- per (unit, month) and summed to quarters, years and scopes; the others (base_rep) run on
+-- integers: unit numbers, petitioner numbers (pet_no, an exact numbering of the pseudonyms,
+-- never a hash) and period ids by arithmetic (month id = 12 * year + month - 1; quarter id =
+-- month id // 3; year id = month id // 12), quarter/year cells rolled up from the
+-- (unit, month, petitioner) cells.
 CREATE OR REPLACE TEMP TABLE base_units AS
 SELECT member_unit_id AS unit_id, CAST(row_number() OVER () AS INTEGER) AS uno
 FROM (SELECT DISTINCT member_unit_id FROM mart.unit_scope);
@@ -367,15 +392,11 @@ CREATE OR REPLACE TEMP TABLE base_scope AS
 SELECT s.unit_id, s.rollup, u.uno
 FROM mart.unit_scope s JOIN base_units u ON u.unit_id = s.member_unit_id;
 
-CREATE OR REPLACE TEMP TABLE base_pets AS
-SELECT pet, CAST(row_number() OVER () AS INTEGER) AS pet_no
-FROM (SELECT DISTINCT pet FROM base_rep);
-
 CREATE OR REPLACE TEMP TABLE base_pm AS
 WITH m AS (
     SELECT u.uno, CAST(12 * year(r.received_date) + month(r.received_date) - 1 AS INTEGER) AS mid,
-           p.pet_no, bool_or(r.rep) AS hr
-    FROM base_rep r JOIN base_units u USING (unit_id) JOIN base_pets p USING (pet)
+           r.pet_no, bool_or(r.rep) AS hr
+    FROM base_rep r JOIN base_units u USING (unit_id)
     GROUP BY ALL
 ),
 q AS (SELECT uno, mid // 3 AS qid, pet_no, bool_or(hr) AS hr FROM m GROUP BY ALL),
@@ -389,16 +410,28 @@ SELECT 0 AS kind, pt, per, pet_no, uno FROM c
 UNION ALL
 SELECT 1, pt, per, pet_no, uno FROM c WHERE hr;
 DROP TABLE IF EXISTS base_rep;
-DROP TABLE IF EXISTS base_pets;
 
 CREATE OR REPLACE TEMP TABLE base_pg AS
 SELECT kind, pt, per, pet_no, min(uno) AS u, max(uno) AS u2
 FROM base_pm GROUP BY ALL;
 
 CREATE OR REPLACE TABLE mart.petitioner_counts AS
-WITH single AS (
+WITH -- single-record petitioners: additive, month cells summed to quarters and years
+sm AS (
+    SELECT u.uno, b.mid, sum(b.n) AS n FROM base_single b JOIN base_units u USING (unit_id) GROUP BY ALL
+),
+sc AS (
+    SELECT uno, 0 AS pt, mid AS per, n FROM sm
+    UNION ALL SELECT uno, 1, mid // 3, sum(n) FROM sm GROUP BY ALL
+    UNION ALL SELECT uno, 2, mid // 12, sum(n) FROM sm GROUP BY ALL
+),
+single AS (
     SELECT s.unit_id, s.rollup, g.kind, g.pt, g.per, sum(g.n) AS n
-    FROM (SELECT kind, pt, per, u, count(*) AS n FROM base_pg WHERE u = u2 GROUP BY ALL) g
+    FROM (
+        SELECT kind, pt, per, u, count(*) AS n FROM base_pg WHERE u = u2 GROUP BY ALL
+        UNION ALL
+        SELECT 0, pt, per, uno, n FROM sc
+    ) g
     JOIN base_scope s ON s.uno = g.u
     GROUP BY ALL
 ),
@@ -433,3 +466,4 @@ DROP TABLE IF EXISTS base_units;
 DROP TABLE IF EXISTS base_scope;
 DROP TABLE IF EXISTS base_pm;
 DROP TABLE IF EXISTS base_pg;
+DROP TABLE IF EXISTS base_single;
