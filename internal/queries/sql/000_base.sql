@@ -63,10 +63,23 @@ SELECT source, CAST(row_number() OVER (ORDER BY source) AS INTEGER) AS source_no
     list_contains(mf, 'updated_at') AS t_updated_at
 FROM s;
 
--- Narrow rows of the records with a non-blank petitioner (tracked), up to as_of: the
--- repeat and not-ceased flags are decided on these, not on the wide rows. Matter key:
--- matter_id when non-blank, else (unit_id, category) with blank category a value of its
--- own, kept as the columns (mid, mku, mkc) instead of one built string.
+-- Records with a non-blank petitioner (tracked), up to as_of. Only the records of a
+-- petitioner with more than one of them can be a repeat or not ceased (both need another
+-- record of the same petitioner) or count at more than one unit or month; most petitioners
+-- have a single record. Those few rows are found without grouping every pseudonym: base_ph
+-- holds the 64-bit hashes seen more than once, which covers every petitioner with several
+-- records plus, rarely, single ones whose hashes collide; the exact test on the pseudonyms
+-- themselves (base_pets) then runs on those rows only, so a collision costs a row, never a
+-- count.
+CREATE OR REPLACE TEMP TABLE base_ph AS
+SELECT hash(p.petitioner_id) AS h
+FROM petitions p JOIN mart.source_tracked s USING (source)
+WHERE p.received_date <= getvariable('as_of') AND s.t_petitioner_id AND p.petitioner_id IS NOT NULL
+GROUP BY h HAVING count(*) > 1;
+
+-- Their narrow rows: the repeat and not-ceased flags are decided on these, not on the wide
+-- rows. Matter key: matter_id when non-blank, else (unit_id, category) with blank category a
+-- value of its own, kept as the columns (mid, mku, mkc) instead of one built string.
 CREATE OR REPLACE TEMP TABLE base_k AS
 SELECT rid, pet, mid,
        CASE WHEN mid IS NULL THEN unit_id END AS mku,
@@ -80,14 +93,12 @@ FROM (
            CASE WHEN s.t_closed_at AND p.closed_date <= getvariable('as_of') THEN p.closed_date END AS closed_date
     FROM petitions p
     JOIN mart.source_tracked s USING (source)
-    WHERE p.received_date <= getvariable('as_of') AND s.t_petitioner_id
-)
-WHERE pet IS NOT NULL;
+    WHERE p.received_date <= getvariable('as_of') AND s.t_petitioner_id AND p.petitioner_id IS NOT NULL
+      AND hash(p.petitioner_id) IN (SELECT h FROM base_ph)
+);
+DROP TABLE IF EXISTS base_ph;
 
--- Petitioners with more than one record here: only their records can be a repeat or not
--- ceased (both need another record of the same petitioner), or count at more than one unit
--- or month. Most petitioners have a single record, so the window, the self-join and the
--- petitioner cells below run on these few rows only; each gets an exact number (pet_no).
+-- The petitioners with more than one record, each with an exact number (pet_no).
 CREATE OR REPLACE TEMP TABLE base_pets AS
 SELECT pet, CAST(row_number() OVER () AS INTEGER) AS pet_no
 FROM base_k GROUP BY pet HAVING count(*) > 1;
@@ -96,15 +107,27 @@ CREATE OR REPLACE TEMP TABLE base_km AS
 SELECT k.rid, p.pet_no, k.mid, k.mku, k.mkc, k.unit_id, k.received_at, k.petition_id, k.source,
        k.received_date, k.closed_date
 FROM base_k k JOIN base_pets p USING (pet);
-
--- Single-record petitioners: one per record, in one (unit, month) cell, never a repeat.
-CREATE OR REPLACE TEMP TABLE base_single AS
-SELECT unit_id, CAST(12 * year(received_date) + month(received_date) - 1 AS INTEGER) AS mid,
-       count(*) AS n
-FROM base_k k ANTI JOIN base_pets p USING (pet)
-GROUP BY ALL;
 DROP TABLE IF EXISTS base_k;
 DROP TABLE IF EXISTS base_pets;
+
+-- Single-record petitioners: one per record, in one (unit, month) cell, never a repeat;
+-- per cell, the records with a petitioner less those of the others.
+CREATE OR REPLACE TEMP TABLE base_single AS
+WITH tot AS (
+    SELECT p.unit_id, CAST(12 * year(p.received_date) + month(p.received_date) - 1 AS INTEGER) AS mid,
+           count(*) AS n
+    FROM petitions p JOIN mart.source_tracked s USING (source)
+    WHERE p.received_date <= getvariable('as_of') AND s.t_petitioner_id AND p.petitioner_id IS NOT NULL
+    GROUP BY ALL
+),
+multi AS (
+    SELECT unit_id, CAST(12 * year(received_date) + month(received_date) - 1 AS INTEGER) AS mid,
+           count(*) AS n
+    FROM base_km GROUP BY ALL
+)
+SELECT t.unit_id, t.mid, t.n - coalesce(m.n, 0) AS n
+FROM tot t LEFT JOIN multi m USING (unit_id, mid)
+WHERE t.n > coalesce(m.n, 0);
 
 -- Repeat: the latest earlier record (order received_at, petition_id, source) of the same
 -- petitioner and matter key is the closest one, so lag() decides the window test.
