@@ -88,6 +88,20 @@ func Build(ctx context.Context, db *sql.DB, cfg *config.Config, asOf time.Time) 
 	if err := SetParams(ctx, conn, cfg, asOf); err != nil {
 		return nil, err
 	}
+	// DuckDB gets its share of the process's memory budget while it builds (the limit is
+	// the database's, so it is restored after).
+	if b, ok := cfg.DuckDB.Budget(); ok {
+		if _, err := conn.ExecContext(ctx, b.DuckDBSetting()); err != nil {
+			return nil, fmt.Errorf("compute: memory budget: %w", err)
+		}
+		defer func() {
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+			defer cancel()
+			if _, err := conn.ExecContext(rctx, cfg.DuckDB.RestoreSetting()); err != nil {
+				slog.Warn("could not restore DuckDB's memory limit after the build", "err", err)
+			}
+		}()
+	}
 	live, stage, err := stagingSchemas(ctx, conn)
 	if err != nil {
 		return nil, err
