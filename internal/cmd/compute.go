@@ -22,10 +22,11 @@ func newComputeCommand(g *globalOptions) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "compute",
 		Short: "Rebuild every mart table from the stored records as of --as-of",
-		Long: `Runs the metric SQL (queries/sql/*.sql, in file-name order, in one transaction)
-over the stored records as of --as-of (default: today in the configured time zone) and
-prints each mart table's row count and the time taken. A failure leaves the previous
-marts untouched. The build is recorded in mart.build_info.`,
+		Long: `Runs the metric SQL (queries/sql/*.sql, in file-name order) over the stored records
+as of --as-of (default: today in the configured time zone) into a staging schema, swaps
+it in with one short transaction, and prints each mart table's row count and the time
+taken. Readers see the whole previous build until the swap; a failure or a crash leaves
+the previous marts untouched. The build is recorded in mart.build_info.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runCompute(cmd, g, opts)
