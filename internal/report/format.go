@@ -308,6 +308,12 @@ func alignColumns(t *table) {
 }
 
 func hasClass(classes, c string) bool {
+	switch classes { // most cells: "num" or none, without splitting
+	case c:
+		return true
+	case "":
+		return false
+	}
 	for _, f := range strings.Fields(classes) {
 		if f == c {
 			return true

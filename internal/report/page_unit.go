@@ -15,17 +15,19 @@ func (s *site) unitPages() ([]*page, error) {
 	if err != nil {
 		return nil, err
 	}
-	var pages []*page
 	apByUnit := map[string]row{}
 	for _, r := range d.apRows {
 		apByUnit[r.str("unit_id")] = r
 	}
-	for _, id := range s.order {
-		p, err := s.unitPage(d, s.units[id], apByUnit[id])
-		if err != nil {
-			return nil, err
-		}
-		pages = append(pages, p)
+	// d is only read (each unit sorts its own indicator rows), so the pages are built
+	// side by side
+	pages := make([]*page, len(s.order))
+	if err := forEach(len(s.order), func(i int) error {
+		var err error
+		pages[i], err = s.unitPage(d, s.units[s.order[i]], apByUnit[s.order[i]])
+		return err
+	}); err != nil {
+		return nil, err
 	}
 	return pages, nil
 }
