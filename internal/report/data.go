@@ -91,12 +91,12 @@ func (s *source) query(table string, cols []string, q string, args ...any) ([]ro
 		return nil, err
 	}
 	var out []row
+	vals := make([]any, len(names)) // Scan copies each value out: reused for every row
+	ptrs := make([]any, len(names))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
 	for rows.Next() {
-		vals := make([]any, len(names))
-		ptrs := make([]any, len(names))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
 		if err := rows.Scan(ptrs...); err != nil {
 			return nil, fmt.Errorf("report: scan %s: %w", table, err)
 		}
@@ -117,16 +117,14 @@ func oneLine(q string) string { return strings.Join(strings.Fields(q), " ") }
 
 func normalise(v any) any {
 	switch x := v.(type) {
-	case nil:
-		return nil
+	case nil, int64, float64, string, bool, time.Time:
+		return v // already normal: returning x would box it again (an allocation per value)
 	case int8:
 		return int64(x)
 	case int16:
 		return int64(x)
 	case int32:
 		return int64(x)
-	case int64:
-		return x
 	case int:
 		return int64(x)
 	case uint8:
@@ -139,22 +137,14 @@ func normalise(v any) any {
 		return int64(x)
 	case float32:
 		return float64(x)
-	case float64:
-		return x
 	case *big.Int:
 		if x.IsInt64() {
 			return x.Int64()
 		}
 		f, _ := new(big.Float).SetInt(x).Float64()
 		return f
-	case string:
-		return x
 	case []byte:
 		return string(x)
-	case bool:
-		return x
-	case time.Time:
-		return x
 	case fmt.Stringer:
 		// DECIMAL and other driver types print as their decimal value.
 		if f, err := strconv.ParseFloat(x.String(), 64); err == nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"html/template"
+	"math"
 	"math/rand"
 	"strconv"
 	"strings"
@@ -185,6 +186,46 @@ func TestTablePayloadMatchesOld(t *testing.T) {
 				i++
 			}
 			t.Fatalf("tablePayload differs at byte %d:\n got %q\nwant %q", i, got[max(0, i-40):min(len(got), i+60)], want[max(0, i-40):min(len(want), i+60)])
+		}
+	}
+}
+
+// TestNumberFastPaths: fmtInt and sortKey's shortcuts write what the general code wrote.
+func TestNumberFastPaths(t *testing.T) {
+	oldFmtInt := func(v int64) string {
+		s := strconv.FormatInt(v, 10)
+		neg := strings.HasPrefix(s, "-")
+		if neg {
+			s = s[1:]
+		}
+		var b strings.Builder
+		for i, ch := range s {
+			if i > 0 && (len(s)-i)%3 == 0 {
+				b.WriteByte(',')
+			}
+			b.WriteRune(ch)
+		}
+		if neg {
+			return "-" + b.String()
+		}
+		return b.String()
+	}
+	ints := []int64{0, 1, -1, 9, 10, 99, 100, 999, -999, 1000, -1000, 1001, 999999, 1000000, -1000000, 1234567, math.MaxInt64, math.MinInt64 + 1}
+	for v := int64(-2100); v <= 2100; v++ {
+		ints = append(ints, v)
+	}
+	for _, v := range ints {
+		if got, want := fmtInt(v), oldFmtInt(v); got != want {
+			t.Fatalf("fmtInt(%d) = %q, want %q", v, got, want)
+		}
+	}
+	floats := []float64{0, math.Copysign(0, -1), 1, -1, 0.5, 1e-7, 12.5, 999999, -999999, 999999.5, 1e6, -1e6, 1234567, 1e21, 1e300, 123456.000001}
+	for v := -2100.0; v <= 2100; v++ {
+		floats = append(floats, v, v*487, v/7)
+	}
+	for _, v := range floats {
+		if got, want := sortKey(&v), strconv.FormatFloat(v, 'g', -1, 64); got != want {
+			t.Fatalf("sortKey(%v) = %q, want %q", v, got, want)
 		}
 	}
 }
