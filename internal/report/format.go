@@ -167,7 +167,7 @@ func (f *formatter) formatTime(v any) string {
 	case interface{ Format(string) string }:
 		return t.Format("2006-01-02 15:04")
 	default:
-		return row{"x": v}.str("x")
+		return valueString(v)
 	}
 }
 
@@ -188,7 +188,7 @@ func pseudMaybe(v string) string {
 }
 
 func (f *formatter) boolCell(r row, k string) cell {
-	switch v := r[k].(type) {
+	switch v := r.get(k).(type) {
 	case bool:
 		if v {
 			return textCell(f.c.T("v.yes"))
@@ -197,7 +197,7 @@ func (f *formatter) boolCell(r row, k string) cell {
 	case nil:
 		return textCell("-")
 	default:
-		return textCell(row{"x": v}.str("x"))
+		return textCell(valueString(v))
 	}
 }
 

@@ -89,7 +89,7 @@ func (s *site) unitPage(d *data, u *unitInfo, ap row) (*page, error) {
 
 	// Indicators against peers.
 	ind := &section{Title: s.sprintf("u.indicators", s.apPeriod)}
-	if ap != nil {
+	if ap.ok() {
 		ind.Cards = append(ind.Cards, card{Label: s.c.T("col.score"), Value: fmtFloat(ap.f("score"), 1),
 			Sub: s.c.T("col.grade") + " " + s.gradeLabel(ap.str("grade")) + " · " + s.c.T("col.final_grade") + " " + s.gradeLabel(ap.str("final_grade")) + " · " + s.c.T("col.rank") + " " + orDash(ap.str("rank")) + "/" + ap.str("peer_size")})
 		t := &table{CSVName: "indicators_" + u.ID, Empty: s.c.T("empty"), Note: s.c.T("ap.grid_note"),

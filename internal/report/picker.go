@@ -524,9 +524,24 @@ func (s *site) kpiCardsFor(cur map[string]row, p periodInfo, suffix string) []ca
 // putCards puts the volume cards of every period into the picker, and which of them is
 // the chosen period's (outlined; none in the default view, which shows the page as drawn).
 func (s *site) putCards(pk *picker, pers []periodInfo, cur map[string]row, suffix string) {
+	type drawn struct {
+		cards []card
+		raw   []json.RawMessage
+	}
+	// kpiCardsFor draws from the period's last month only: a year, its last quarter and
+	// that month get the same cards, drawn and encoded once.
+	byLast := map[string]drawn{}
 	for _, per := range pers {
-		for i, c := range s.kpiCardsFor(cur, per, suffix) {
-			pk.put(per.Key, c.PK, cardPayload(c), false)
+		dr, ok := byLast[per.Last]
+		if !ok {
+			dr.cards = s.kpiCardsFor(cur, per, suffix)
+			for _, c := range dr.cards {
+				dr.raw = append(dr.raw, cardPayload(c))
+			}
+			byLast[per.Last] = dr
+		}
+		for i, c := range dr.cards {
+			pk.put(per.Key, c.PK, dr.raw[i], false)
 			if per.Key != pk.def && strings.HasPrefix(c.Label, s.c.T("pk."+per.Type)+" "+per.Key) {
 				pk.put(per.Key, "chosen", "kpi-"+strconv.Itoa(i), false)
 			}
