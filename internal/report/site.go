@@ -335,8 +335,6 @@ func treeOrder(units map[string]*unitInfo, ids []string) []string {
 
 func quarterOf(t time.Time) string { return fmt.Sprintf("%d-Q%d", t.Year(), (int(t.Month())-1)/3+1) }
 
-func (s *site) add(p *page) { s.pages = append(s.pages, p) }
-
 // buildPages builds every page, each loading its own data, and the workbook. The
 // builders share only what they read (the unit table, the periods, the bands' cache
 // under its lock), so they run side by side, one worker per core; the pages keep the
