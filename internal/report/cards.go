@@ -20,7 +20,7 @@ func (f *formatter) kpiCard(label string, r row, ok bool) card {
 		sub = append(sub, f.c.T("col.persons")+" "+fmtInt(int64(*p)))
 	}
 	partial := false
-	if v, okc := r["complete"].(bool); okc && !v {
+	if v, okc := r.get("complete").(bool); okc && !v {
 		partial = true
 		sub = append(sub, f.c.T("ov.partial"))
 	}

@@ -58,8 +58,28 @@ func (s *source) has(table string, cols ...string) bool {
 }
 
 // row is one result row by column name. Values are normalised: integers as int64,
-// other numbers as float64, text as string, dates as time.Time, NULL as nil.
-type row map[string]any
+// other numbers as float64, text as string, dates as time.Time, NULL as nil. The
+// column names are the query's, shared by all its rows, and a row holds only its
+// values: the record lists reach hundreds of thousands of rows, and a map per row was
+// a large part of the render (building it, and looking names up in it cell by cell).
+type row struct {
+	names []string // nil for the zero row (no row), whose every value is NULL
+	vals  []any
+}
+
+// get is the value of column k (nil when the row has no such column). A name that
+// appears twice in a result is its last column, as when the row was a map.
+func (r row) get(k string) any {
+	for i := len(r.names) - 1; i >= 0; i-- {
+		if r.names[i] == k {
+			return r.vals[i]
+		}
+	}
+	return nil
+}
+
+// ok reports whether r is a row of a result (not the zero row of a missing key).
+func (r row) ok() bool { return r.names != nil }
 
 // query runs q, which reads table and needs cols of it. A missing table or column
 // and a failing query are errors that name the query: the report fails rather than
@@ -90,19 +110,27 @@ func (s *source) query(table string, cols []string, q string, args ...any) ([]ro
 	if err != nil {
 		return nil, err
 	}
+	if names == nil {
+		names = []string{} // a row of a result is never the zero row
+	}
 	var out []row
+	vals := make([]any, len(names)) // Scan copies each value out: reused for every row
+	ptrs := make([]any, len(names))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	var block []any // the rows' values, allocated 256 rows at a time
 	for rows.Next() {
-		vals := make([]any, len(names))
-		ptrs := make([]any, len(names))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
 		if err := rows.Scan(ptrs...); err != nil {
 			return nil, fmt.Errorf("report: scan %s: %w", table, err)
 		}
-		r := make(row, len(names))
-		for i, n := range names {
-			r[n] = normalise(vals[i])
+		if len(block) < len(names) {
+			block = make([]any, 256*len(names))
+		}
+		r := row{names: names, vals: block[:len(names):len(names)]}
+		block = block[len(names):]
+		for i := range names {
+			r.vals[i] = normalise(vals[i])
 		}
 		out = append(out, r)
 	}
@@ -117,16 +145,14 @@ func oneLine(q string) string { return strings.Join(strings.Fields(q), " ") }
 
 func normalise(v any) any {
 	switch x := v.(type) {
-	case nil:
-		return nil
+	case nil, int64, float64, string, bool, time.Time:
+		return v // already normal: returning x would box it again (an allocation per value)
 	case int8:
 		return int64(x)
 	case int16:
 		return int64(x)
 	case int32:
 		return int64(x)
-	case int64:
-		return x
 	case int:
 		return int64(x)
 	case uint8:
@@ -139,22 +165,14 @@ func normalise(v any) any {
 		return int64(x)
 	case float32:
 		return float64(x)
-	case float64:
-		return x
 	case *big.Int:
 		if x.IsInt64() {
 			return x.Int64()
 		}
 		f, _ := new(big.Float).SetInt(x).Float64()
 		return f
-	case string:
-		return x
 	case []byte:
 		return string(x)
-	case bool:
-		return x
-	case time.Time:
-		return x
 	case fmt.Stringer:
 		// DECIMAL and other driver types print as their decimal value.
 		if f, err := strconv.ParseFloat(x.String(), 64); err == nil {
@@ -166,8 +184,11 @@ func normalise(v any) any {
 	}
 }
 
-func (r row) str(k string) string {
-	switch v := r[k].(type) {
+func (r row) str(k string) string { return valueString(r.get(k)) }
+
+// valueString shows a normalised value as text (dates as 2006-01-02, NULL as "").
+func valueString(v any) string {
+	switch v := v.(type) {
 	case nil:
 		return ""
 	case string:
@@ -182,7 +203,7 @@ func (r row) str(k string) string {
 // f returns the value as a float pointer (nil for NULL, NaN and Inf are kept for
 // the formatter to show as "-").
 func (r row) f(k string) *float64 {
-	switch v := r[k].(type) {
+	switch v := r.get(k).(type) {
 	case int64:
 		x := float64(v)
 		return &x
@@ -206,6 +227,6 @@ func (r row) i(k string) int64 {
 }
 
 func (r row) b(k string) bool {
-	v, _ := r[k].(bool)
+	v, _ := r.get(k).(bool)
 	return v
 }

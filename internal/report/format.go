@@ -24,6 +24,9 @@ func (f *formatter) sprintf(key string, args ...any) string { return fmt.Sprintf
 func finite(p *float64) bool { return p != nil && !math.IsNaN(*p) && !math.IsInf(*p, 0) }
 
 func fmtInt(v int64) string {
+	if v > -1000 && v < 1000 { // no thousands separator
+		return strconv.FormatInt(v, 10)
+	}
 	s := strconv.FormatInt(v, 10)
 	neg := strings.HasPrefix(s, "-")
 	if neg {
@@ -52,6 +55,11 @@ func fmtFloat(p *float64, prec int) string {
 func sortKey(p *float64) string {
 	if !finite(p) {
 		return ""
+	}
+	// A whole number below a million (most counts) is what 'g' writes, without the
+	// shortest-decimal search; -0 and larger ones go through FormatFloat ("1.5e+06").
+	if v := *p; v == math.Trunc(v) && math.Abs(v) < 1e6 && (v != 0 || !math.Signbit(v)) {
+		return strconv.FormatInt(int64(v), 10)
 	}
 	return strconv.FormatFloat(*p, 'g', -1, 64)
 }
@@ -159,7 +167,7 @@ func (f *formatter) formatTime(v any) string {
 	case interface{ Format(string) string }:
 		return t.Format("2006-01-02 15:04")
 	default:
-		return row{"x": v}.str("x")
+		return valueString(v)
 	}
 }
 
@@ -180,7 +188,7 @@ func pseudMaybe(v string) string {
 }
 
 func (f *formatter) boolCell(r row, k string) cell {
-	switch v := r[k].(type) {
+	switch v := r.get(k).(type) {
 	case bool:
 		if v {
 			return textCell(f.c.T("v.yes"))
@@ -189,7 +197,7 @@ func (f *formatter) boolCell(r row, k string) cell {
 	case nil:
 		return textCell("-")
 	default:
-		return textCell(row{"x": v}.str("x"))
+		return textCell(valueString(v))
 	}
 }
 
@@ -308,6 +316,12 @@ func alignColumns(t *table) {
 }
 
 func hasClass(classes, c string) bool {
+	switch classes { // most cells: "num" or none, without splitting
+	case c:
+		return true
+	case "":
+		return false
+	}
 	for _, f := range strings.Fields(classes) {
 		if f == c {
 			return true

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // data holds what one page (or the set of unit pages) has loaded. Each page builder
@@ -46,6 +47,22 @@ type martReader struct {
 	src      *source
 	year     string // the as-of year ("2026")
 	apPeriod string // the appraisal quarter shown (latest complete quarter, or review quarter)
+	// The record lists grow with the records and two pages each show them (the whole
+	// list, and every unit's part): they are read once per rendering and shared, only
+	// read by the pages.
+	openLists, veto sharedLoad
+}
+
+// sharedLoad is a loader's result read once for every page that names it.
+type sharedLoad struct {
+	once sync.Once
+	d    data
+	err  error
+}
+
+func (l *sharedLoad) load(read loader) (*data, error) {
+	l.once.Do(func() { l.err = read(&l.d) })
+	return &l.d, l.err
 }
 
 func (m *martReader) yearInt() int {
@@ -206,6 +223,12 @@ func (m *martReader) loadAppraisal(d *data) error {
 
 // loadOpenLists loads the open overdue and due-soon matters.
 func (m *martReader) loadOpenLists(d *data) error {
+	sh, err := m.openLists.load(m.readOpenLists)
+	d.overdueAll, d.overdue, d.dueSoonAll, d.dueSoon = sh.overdueAll, sh.overdue, sh.dueSoonAll, sh.dueSoon
+	return err
+}
+
+func (m *martReader) readOpenLists(d *data) error {
 	var err error
 	d.overdueAll, err = m.src.query("mart.open_overdue", []string{"unit_id", "petition_id", "received_date", "handle_deadline", "days_overdue"},
 		`SELECT * FROM mart.open_overdue ORDER BY days_overdue DESC, unit_id, petition_id`)
@@ -222,7 +245,14 @@ func (m *martReader) loadOpenLists(d *data) error {
 	return nil
 }
 
+// loadVeto loads every rule evaluation, and the triggered ones by unit.
 func (m *martReader) loadVeto(d *data) error {
+	sh, err := m.veto.load(m.readVeto)
+	d.veto, d.vetoByUnit = sh.veto, sh.vetoByUnit
+	return err
+}
+
+func (m *martReader) readVeto(d *data) error {
 	var err error
 	d.veto, err = m.src.query("mart.veto", []string{"scope", "subject_id", "year", "rule_id", "metric", "op", "value", "threshold", "triggered"},
 		`SELECT * FROM mart.veto ORDER BY year DESC, triggered DESC, scope, subject_id, rule_id`)

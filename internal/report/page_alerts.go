@@ -93,7 +93,7 @@ func (s *site) alertsPage() (*page, error) {
 	byAlert := map[string][]row{}
 	key := func(r row) string {
 		c := "\x00"
-		if r["category"] != nil {
+		if r.get("category") != nil {
 			c = r.str("category")
 		}
 		return r.str("unit_id") + "\x01" + r.str("kind") + "\x01" + c

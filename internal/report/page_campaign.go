@@ -79,8 +79,8 @@ func (s *site) campaignLinks(quarter string) (*section, error) {
 		sec.Title = s.sprintf("cp.list_quarter", quarter)
 	}
 	for _, c := range cs {
-		start, _ := c.all["start_date"].(time.Time)
-		end, _ := c.all["end_date"].(time.Time)
+		start, _ := c.all.get("start_date").(time.Time)
+		end, _ := c.all.get("end_date").(time.Time)
 		if quarter != "" && (start.After(qe) || end.Before(qs)) {
 			continue
 		}

@@ -19,7 +19,7 @@ func (s *site) indexPage() (*page, error) {
 	}
 	if len(rows) > 0 {
 		v := "-"
-		if t, ok := rows[0]["t"]; ok && t != nil {
+		if t := rows[0].get("t"); t != nil {
 			v = s.formatTime(t)
 		}
 		fresh.Cards = append(fresh.Cards, card{Label: s.c.T("idx.last_batch"), Value: v})

@@ -12,7 +12,7 @@ func (s *site) qualityPage() (*page, error) {
 	qs := []q{
 		{"dq.sources", "sources", []string{"source", "kind"}, `SELECT source, kind, watermark, updated_at FROM sources ORDER BY source`,
 			[]string{"source", "kind", "watermark", "updated"}, func(r row) []cell {
-				return []cell{textCell(r.str("source")), textCell(r.str("kind")), textCell(r.str("watermark")), textCell(s.formatTime(r["updated_at"]))}
+				return []cell{textCell(r.str("source")), textCell(r.str("kind")), textCell(r.str("watermark")), textCell(s.formatTime(r.get("updated_at")))}
 			}},
 		{"dq.batches", "ingest_batches", []string{"batch_id", "source", "status"}, `SELECT * FROM ingest_batches ORDER BY batch_id DESC LIMIT 50`,
 			[]string{"batch", "source", "file", "started_at", "batch_status", "rows_read", "inserted", "updated", "rejected", "warnings"}, func(r row) []cell {
@@ -21,7 +21,7 @@ func (s *site) qualityPage() (*page, error) {
 					st.Class = "bad"
 					st.Text += " " + r.str("error")
 				}
-				return []cell{s.countCell(r, "batch_id"), textCell(r.str("source")), textCell(r.str("file")), textCell(s.formatTime(r["started_at"])), st,
+				return []cell{s.countCell(r, "batch_id"), textCell(r.str("source")), textCell(r.str("file")), textCell(s.formatTime(r.get("started_at"))), st,
 					s.countCell(r, "rows_read"), s.countCell(r, "inserted"), s.countCell(r, "updated"), s.countCell(r, "rejected"), s.countCell(r, "warnings")}
 			}},
 		{"dq.rejected", "rejected", []string{"source", "field", "reason", "severity"},

@@ -15,17 +15,19 @@ func (s *site) unitPages() ([]*page, error) {
 	if err != nil {
 		return nil, err
 	}
-	var pages []*page
 	apByUnit := map[string]row{}
 	for _, r := range d.apRows {
 		apByUnit[r.str("unit_id")] = r
 	}
-	for _, id := range s.order {
-		p, err := s.unitPage(d, s.units[id], apByUnit[id])
-		if err != nil {
-			return nil, err
-		}
-		pages = append(pages, p)
+	// d is only read (each unit sorts its own indicator rows), so the pages are built
+	// side by side
+	pages := make([]*page, len(s.order))
+	if err := forEach(len(s.order), func(i int) error {
+		var err error
+		pages[i], err = s.unitPage(d, s.units[s.order[i]], apByUnit[s.order[i]])
+		return err
+	}); err != nil {
+		return nil, err
 	}
 	return pages, nil
 }
@@ -87,7 +89,7 @@ func (s *site) unitPage(d *data, u *unitInfo, ap row) (*page, error) {
 
 	// Indicators against peers.
 	ind := &section{Title: s.sprintf("u.indicators", s.apPeriod)}
-	if ap != nil {
+	if ap.ok() {
 		ind.Cards = append(ind.Cards, card{Label: s.c.T("col.score"), Value: fmtFloat(ap.f("score"), 1),
 			Sub: s.c.T("col.grade") + " " + s.gradeLabel(ap.str("grade")) + " · " + s.c.T("col.final_grade") + " " + s.gradeLabel(ap.str("final_grade")) + " · " + s.c.T("col.rank") + " " + orDash(ap.str("rank")) + "/" + ap.str("peer_size")})
 		t := &table{CSVName: "indicators_" + u.ID, Empty: s.c.T("empty"), Note: s.c.T("ap.grid_note"),

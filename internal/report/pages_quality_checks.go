@@ -56,7 +56,7 @@ func (s *site) plausibilitySections() ([]*section, error) {
 		return cell{Text: strconv.FormatFloat(v*100, 'f', 1, 64) + "%", Sort: strconv.FormatFloat(v, 'g', -1, 64), Class: "num"}
 	}
 	count := func(r row, k string) cell {
-		n, _ := r[k].(int64)
+		n, _ := r.get(k).(int64)
 		return cell{Text: fmtInt(n), Sort: strconv.FormatInt(n, 10), Class: "num"}
 	}
 	rows, err := s.src.query("data_quality", []string{"source", "check_id", "rows", "total", "failing"},
@@ -69,11 +69,11 @@ func (s *site) plausibilitySections() ([]*section, error) {
 		t := &table{CSVName: "data_quality", Cols: s.qcCols("source", "check", "status", "rows", "of", "share"), Empty: s.c.T("empty")}
 		for _, r := range rows {
 			st := cell{Text: s.qcl("v.ok")}
-			if f, _ := r["failing"].(bool); f {
+			if f, _ := r.get("failing").(bool); f {
 				st = cell{Text: s.qcl("v.failing"), Class: "bad"}
 			}
-			n, _ := r["rows"].(int64)
-			d, _ := r["total"].(int64)
+			n, _ := r.get("rows").(int64)
+			d, _ := r.get("total").(int64)
 			t.Rows = append(t.Rows, []cell{textCell(r.str("source")), textCell(s.qcl(r.str("check_id"))), st, count(r, "rows"), count(r, "total"), share(n, d)})
 		}
 		sec.Tables = append(sec.Tables, t)
@@ -88,8 +88,8 @@ func (s *site) plausibilitySections() ([]*section, error) {
 		sec := &section{Title: s.qcl("title.coverage")}
 		t := &table{CSVName: "field_coverage", Cols: s.qcCols("source", "field", "blank", "total", "share"), Empty: s.c.T("empty")}
 		for _, r := range rows {
-			n, _ := r["blank"].(int64)
-			d, _ := r["total"].(int64)
+			n, _ := r.get("blank").(int64)
+			d, _ := r.get("total").(int64)
 			t.Rows = append(t.Rows, []cell{textCell(r.str("source")), textCell(r.str("field")), count(r, "blank"), count(r, "total"), share(n, d)})
 		}
 		sec.Tables = append(sec.Tables, t)

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"os"
@@ -99,8 +100,12 @@ type site struct {
 	files      map[string][]byte // extra files (xlsx) by relative path
 	topN       int
 	now        time.Time
-	// every period of the data (period picker), loaded once
+	// every period of the data (period picker), loaded once by the first page that asks
+	periodsMu  sync.Mutex
 	periodList []periodInfo
+	// the periods' bands on a chart, by its months (bandsOver)
+	bandsMu sync.Mutex
+	bands   map[string]map[string]json.RawMessage
 }
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
@@ -330,28 +335,61 @@ func treeOrder(units map[string]*unitInfo, ids []string) []string {
 
 func quarterOf(t time.Time) string { return fmt.Sprintf("%d-Q%d", t.Year(), (int(t.Month())-1)/3+1) }
 
-func (s *site) add(p *page) { s.pages = append(s.pages, p) }
-
-// buildPages builds every page, each loading its own data, and the workbook.
+// buildPages builds every page, each loading its own data, and the workbook. The
+// builders share only what they read (the unit table, the periods, the bands' cache
+// under its lock), so they run side by side, one worker per core; the pages keep the
+// builders' order, and an error is the first builder's in that order, as one at a
+// time would report it.
 func (s *site) buildPages(liveDir string) error {
 	s.liveDir = liveDir
-	for _, build := range []func() (*page, error){s.indexPage, s.overviewPage, s.trendsPage, s.repeatPage, s.timelinessPage,
-		s.feedbackPage, s.vetoPage, s.appraisalPage, s.targetsPage, s.qualityPage, s.alertsPage} {
-		p, err := build()
+	one := func(build func() (*page, error)) func() ([]*page, error) {
+		return func() ([]*page, error) {
+			p, err := build()
+			return []*page{p}, err
+		}
+	}
+	builders := []func() ([]*page, error){one(s.indexPage), one(s.overviewPage), one(s.trendsPage), one(s.repeatPage),
+		one(s.timelinessPage), one(s.feedbackPage), one(s.vetoPage), one(s.appraisalPage), one(s.targetsPage),
+		one(s.qualityPage), one(s.alertsPage), s.unitPages, s.campaignPages,
+		func() ([]*page, error) { return nil, s.buildWorkbook() }}
+	built := make([][]*page, len(builders))
+	if err := forEach(len(builders), func(i int) error {
+		var err error
+		built[i], err = builders[i]()
+		return err
+	}); err != nil {
+		return err
+	}
+	for _, ps := range built {
+		s.pages = append(s.pages, ps...)
+	}
+	return nil
+}
+
+// forEach runs f(0) … f(n-1) on one worker per core and returns the error of the
+// lowest i that failed (nil if none did).
+func forEach(n int, f func(i int) error) error {
+	errs := make([]error, n)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(n, runtime.GOMAXPROCS(0)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				errs[i] = f(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
 			return err
 		}
-		s.add(p)
 	}
-	units, err := s.unitPages()
-	if err != nil {
-		return err
-	}
-	s.pages = append(s.pages, units...)
-	campaigns, err := s.campaignPages()
-	if err != nil {
-		return err
-	}
-	s.pages = append(s.pages, campaigns...)
-	return s.buildWorkbook()
+	return nil
 }

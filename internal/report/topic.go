@@ -128,8 +128,10 @@ func (s *site) unitYearTable(from string, year map[string]map[string]row, name s
 		keys = append(keys, c.col)
 	}
 	t := &table{CSVName: name, Cols: s.cols(keys...), Empty: s.c.T("empty"), Note: s.c.T("rollup_note")}
+	t.Rows = make([][]cell, 0, len(s.order)+1)
 	for _, id := range append([]string{"ALL"}, s.order...) {
-		cells := []cell{s.unitCell(from, id)}
+		cells := make([]cell, 1, len(specs)+1)
+		cells[0] = s.unitCell(from, id)
 		any := false
 		for _, c := range specs {
 			r, ok := year[c.table][id]
@@ -234,12 +236,18 @@ func (s *site) openListTable(from string, rows []row, daysCol, name string, with
 		keys = append([]string{"unit"}, keys...)
 	}
 	t := &table{CSVName: name, Cols: s.cols(keys...), Empty: s.c.T("empty")}
+	if n := len(rows); n > 0 {
+		if limit > 0 {
+			n = min(n, limit)
+		}
+		t.Rows = make([][]cell, 0, n)
+	}
 	for i, r := range rows {
 		if limit > 0 && i >= limit {
 			t.Note = s.sprintf("top_n_note", limit)
 			break
 		}
-		var cells []cell
+		cells := make([]cell, 0, len(keys))
 		if withUnit {
 			cells = append(cells, s.unitCell(from, r.str("unit_id")))
 		}
