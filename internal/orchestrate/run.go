@@ -1,5 +1,5 @@
 // Package orchestrate chains the stages of a run — ingest (pipeline), build the
-// marts (queries), render the report (charts) — and the quarterly review. It is the
+// marts (queries), render the report (report) — and the quarterly review. It is the
 // only package that knows all of them; they never import one another.
 package orchestrate
 
@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime/debug"
 	"time"
 
 	"github.com/xinfang/xinfang/internal/alerts"
@@ -76,6 +77,10 @@ func Run(ctx context.Context, db *store.DB, cfg *config.Config, opt Options) (*R
 		if err != nil {
 			return res, fmt.Errorf("ingest: %w", err)
 		}
+		// The ingest's Arrow batches and parse buffers are garbage now; give their
+		// pages back before DuckDB takes its build budget, so that the process stays
+		// near memory_limit rather than above it by the ingest's Go heap.
+		debug.FreeOSMemory()
 	}
 	if !opt.SkipCompute {
 		cr, err := queries.Build(ctx, db.DB, cfg, res.AsOf)
