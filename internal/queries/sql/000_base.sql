@@ -231,7 +231,7 @@ CREATE OR REPLACE TABLE mart.record_rows (
     followup_date DATE, due_at DATE, extension_days INTEGER, feedback_due DATE,
     rep BOOLEAN, nc BOOLEAN, accept_deadline DATE, handle_deadline DATE, feedback_deadline DATE
 );
-INSERT INTO mart.record_rows
+INSERT INTO mart.record_rows BY NAME
 WITH b1 AS (
     SELECT p.rowid AS rid, s.source_no, p.source, p.petition_id, p.unit_id,
         p.unit_id IN (SELECT unit_id FROM units) AS known_unit, p.received_at, p.received_date,
