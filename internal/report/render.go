@@ -1,4 +1,4 @@
-// Package charts renders the static, offline HTML report site from the mart tables.
+// Package report renders the static, offline HTML report site from the mart tables.
 package report
 
 import (
