@@ -63,10 +63,14 @@ type EnumValue struct {
 
 // Field is one canonical field.
 type Field struct {
-	Name        string
-	Kind        Kind
-	Required    bool
-	Personal    bool // pseudonymised at ingest even when the mapping does not say so
+	Name     string
+	Kind     Kind
+	Required bool
+	Personal bool // pseudonymised at ingest even when the mapping does not say so
+	// NearUnique: values almost never repeat (ids, pseudonyms). Stored with FSST declared
+	// (migration 0007's petitions, 000_base.sql's record copy) so that DuckDB skips the
+	// dictionary it would try on every block first; tests check both against this flag.
+	NearUnique  bool
 	Values      []EnumValue
 	ZH, EN      string // labels
 	Description string
@@ -75,11 +79,11 @@ type Field struct {
 // Fields is the registry, indexed by the constants above. Keyed entries tie each index to its
 // field at compile time; TestFieldsComplete checks that none is left zero.
 var Fields = [NumFields]Field{
-	PetitionID:        {Name: "petition_id", Kind: String, Required: true, ZH: "件号", EN: "Petition id", Description: "unique within its source (件)"},
+	PetitionID:        {Name: "petition_id", Kind: String, Required: true, NearUnique: true, ZH: "件号", EN: "Petition id", Description: "unique within its source (件)"},
 	ReceivedAt:        {Name: "received_at", Kind: DateTime, Required: true, ZH: "受理时间", EN: "Received at", Description: "when the letter/visit/online item arrived (date or datetime)"},
 	UnitID:            {Name: "unit_id", Kind: String, Required: true, ZH: "责任单位", EN: "Unit", Description: "the responsible unit (谁主管、谁负责)"},
-	PetitionerID:      {Name: "petitioner_id", Kind: String, Personal: true, ZH: "信访人", EN: "Petitioner", Description: "person identifier; pseudonymised at ingest, never stored raw"},
-	MatterID:          {Name: "matter_id", Kind: String, ZH: "事项", EN: "Matter", Description: "\"same matter\" key (同一事项)"},
+	PetitionerID:      {Name: "petitioner_id", Kind: String, Personal: true, NearUnique: true, ZH: "信访人", EN: "Petitioner", Description: "person identifier; pseudonymised at ingest, never stored raw"},
+	MatterID:          {Name: "matter_id", Kind: String, NearUnique: true, ZH: "事项", EN: "Matter", Description: "\"same matter\" key (同一事项)"},
 	Channel:           {Name: "channel", Kind: Enum, ZH: "渠道", EN: "Channel", Description: "how the petition arrived", Values: []EnumValue{{"letter", "来信", "Letter"}, {"visit", "来访", "Visit"}, {"online", "网上", "Online"}, {"phone", "来电", "Phone"}, {"other", "其他", "Other"}}},
 	Category:          {Name: "category", Kind: String, ZH: "类别", EN: "Category", Description: "e.g. 监狱管理, 律师执业, 公证, 社区矫正"},
 	Headcount:         {Name: "headcount", Kind: Int, ZH: "人数", EN: "Headcount", Description: "people in the visit (≥ 1); default 1"},

@@ -213,10 +213,11 @@ ORDER BY d;
 -- mart.records and mart.record_deadlines, which add the per-source tracked flags.
 --
 -- The table is declared rather than made by CREATE … AS so that the near-unique text
--- columns (petition and matter ids, pseudonyms) are stored with FSST straight away:
--- DuckDB otherwise tries a dictionary on them first, which they never take, and at 10M
--- records that trial was about 8 of the statement's 28 s of CPU (the other columns keep
--- DuckDB's choice; the stored size is the same).
+-- columns (petition and matter ids, pseudonyms: the fields marked NearUnique in
+-- internal/spec) are stored with FSST straight away: DuckDB otherwise tries a dictionary
+-- on them first, which they never take, and at 10M records that trial was about 5 of the
+-- statement's 30 s of CPU (the other columns keep DuckDB's choice; the stored size is the
+-- same).
 CREATE OR REPLACE TABLE mart.record_rows (
     rid BIGINT, source_no INTEGER, source VARCHAR,
     petition_id VARCHAR USING COMPRESSION fsst,
@@ -224,11 +225,10 @@ CREATE OR REPLACE TABLE mart.record_rows (
     petitioner_id VARCHAR USING COMPRESSION fsst,
     matter_id VARCHAR USING COMPRESSION fsst,
     channel VARCHAR, category VARCHAR, headcount INTEGER, source_type VARCHAR,
-    listed_supervision BOOLEAN,
-    leader_owner VARCHAR USING COMPRESSION fsst,
-    handler_id VARCHAR, mass_incident BOOLEAN, traced_fault BOOLEAN, justified VARCHAR,
-    satisfaction VARCHAR, accepted_date DATE, closed_date DATE, feedback_date DATE,
-    followup_date DATE, due_at DATE, extension_days INTEGER, feedback_due DATE,
+    listed_supervision BOOLEAN, leader_owner VARCHAR, handler_id VARCHAR, mass_incident BOOLEAN,
+    traced_fault BOOLEAN, justified VARCHAR, satisfaction VARCHAR,
+    accepted_date DATE, closed_date DATE, feedback_date DATE, followup_date DATE,
+    due_at DATE, extension_days INTEGER, feedback_due DATE,
     rep BOOLEAN, nc BOOLEAN, accept_deadline DATE, handle_deadline DATE, feedback_deadline DATE
 );
 INSERT INTO mart.record_rows BY NAME

@@ -1,5 +1,5 @@
--- The near-unique text columns of petitions (petition and matter ids, pseudonyms) are
--- stored with FSST from the start. DuckDB otherwise tries a dictionary on every block of
+-- The near-unique text columns of petitions (petition and matter ids, pseudonyms: the
+-- fields marked NearUnique in internal/spec) are stored with FSST from the start. DuckDB otherwise tries a dictionary on every block of
 -- them first, which such columns never take; the trial is paid on every load and every
 -- rewrite. Low-cardinality columns keep DuckDB's own choice (a dictionary).
 --
@@ -28,7 +28,7 @@ CREATE TABLE petitions_0007 (
     satisfaction       VARCHAR,          -- satisfied, basically, unsatisfied, unrated
     followup_at        DATE,
     listed_supervision BOOLEAN,
-    leader_owner       VARCHAR USING COMPRESSION fsst,  -- pseudonymised
+    leader_owner       VARCHAR,
     handler_id         VARCHAR,
     mass_incident      BOOLEAN,
     traced_fault       BOOLEAN,
