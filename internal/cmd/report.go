@@ -35,8 +35,9 @@ func newReportCommand(g *globalOptions) *cobra.Command {
 The quarterly review builds its own marts as of the quarter's last day in a
 separate database file (the live marts are never touched), renders the review,
 keeps a Parquet snapshot of its marts in archive/<quarter>/marts/, then
-re-renders the live site so that its index lists the new archive. The database
-is only read.`,
+re-renders the live site so that its index lists the new archive (only its
+index.html when the live site was rendered from exactly the current marts, data
+and config). The database is only read.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runReport(cmd, g, opts)
@@ -83,7 +84,9 @@ func runReport(cmd *cobra.Command, g *globalOptions, opts reportOptions) error {
 	if res.SiteSkipped != "" {
 		fmt.Fprintf(w, "live site not re-rendered: %s\n", res.SiteSkipped)
 	}
-	if s := res.Site; s != nil {
+	if s := res.Site; s != nil && s.IndexOnly {
+		fmt.Fprintf(w, "report: live index refreshed to list the archive (its %d pages as of %s are current) in %s\nopen %s\n", s.Pages, res.AsOf.Format("2006-01-02"), s.Duration.Round(time.Millisecond), abs(s.Index))
+	} else if s != nil {
 		fmt.Fprintf(w, "report: %d pages as of %s in %s\nopen %s\n", s.Pages, res.AsOf.Format("2006-01-02"), s.Duration.Round(time.Millisecond), abs(s.Index))
 	}
 	for _, a := range res.Audiences {

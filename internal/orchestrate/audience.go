@@ -32,6 +32,9 @@ type AudienceResult struct {
 	Pages    int
 	Units    int // units in the audience's subtree
 	Duration time.Duration
+	// IndexOnly: after a review, only the site's index was rewritten to list the new
+	// archive (its pages were current).
+	IndexOnly bool
 }
 
 // String is the line `xinfang report` prints for the audience's site.
@@ -39,6 +42,9 @@ func (a AudienceResult) String() string {
 	units := "every unit"
 	if a.Units >= 0 {
 		units = fmt.Sprintf("%d units", a.Units)
+	}
+	if a.IndexOnly {
+		return fmt.Sprintf("audience %s: index refreshed to list the archive (its %d pages are current; %s) in %s: %s", a.ID, a.Pages, units, a.Duration.Round(time.Millisecond), filepath.Join(a.Dir, "index.html"))
 	}
 	return fmt.Sprintf("audience %s: %d pages (%s) in %s: %s", a.ID, a.Pages, units, a.Duration.Round(time.Millisecond), filepath.Join(a.Dir, "index.html"))
 }
@@ -330,8 +336,9 @@ func oneLine(q string) string { return strings.Join(strings.Fields(q), " ") }
 
 // renderAudiences renders every configured audience's live site into
 // <outDir>/<id>/ from the marts in db as of asOf. Each is published atomically by
-// report.Render, as the whole system's site is.
-func renderAudiences(ctx context.Context, db *store.DB, cfg *config.Config, asOf time.Time, outDir string) ([]AudienceResult, error) {
+// report.Render, as the whole system's site is. With indexOnly (after a review) a site
+// whose pages are current only gets its index rewritten (report.RefreshIndex).
+func renderAudiences(ctx context.Context, db *store.DB, cfg *config.Config, asOf time.Time, outDir string, indexOnly bool) ([]AudienceResult, error) {
 	if len(cfg.Audiences) == 0 {
 		return nil, nil
 	}
@@ -349,15 +356,23 @@ func renderAudiences(ctx context.Context, db *store.DB, cfg *config.Config, asOf
 		var rr *report.Result
 		var units int
 		err := withAudienceDB(ctx, db, cfg, a, asOf, func(adb *sql.DB, n int) error {
-			var err error
-			rr, err = report.Render(ctx, adb, acfg, report.Options{AsOf: asOf, OutDir: dir, AllLabel: allLabel(a)})
 			units = n
+			ro := report.Options{AsOf: asOf, OutDir: dir, AllLabel: allLabel(a)}
+			if indexOnly {
+				r, ok, err := report.RefreshIndex(ctx, adb, acfg, ro)
+				if err != nil || ok {
+					rr = r
+					return err
+				}
+			}
+			var err error
+			rr, err = report.Render(ctx, adb, acfg, ro)
 			return err
 		})
 		if err != nil {
 			return out, fmt.Errorf("report for audience %s: %w", a.ID, err)
 		}
-		res := AudienceResult{ID: a.ID, Dir: dir, Pages: rr.Pages, Units: units, Duration: time.Since(start)}
+		res := AudienceResult{ID: a.ID, Dir: dir, Pages: rr.Pages, Units: units, Duration: time.Since(start), IndexOnly: rr.IndexOnly}
 		slog.Info("audience site rendered", "audience", a.ID, "dir", dir, "units", units, "pages", rr.Pages, "took", res.Duration.Round(time.Millisecond))
 		out = append(out, res)
 	}

@@ -79,12 +79,25 @@ func Report(ctx context.Context, db *store.DB, cfg *config.Config, opt ReportOpt
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	opt.AsOf = bi.AsOf
-	site, err := report.Render(ctx, db.DB, cfg, report.Options{AsOf: opt.AsOf, OutDir: opt.OutDir, Keep: audienceIDs(cfg)})
-	if err != nil {
-		return nil, err
+	ro := report.Options{AsOf: opt.AsOf, OutDir: opt.OutDir, Keep: audienceIDs(cfg)}
+	// A review adds an archive, which only the index lists: when the live site was
+	// rendered from exactly these marts, data and config, rewriting the index suffices.
+	site, refreshed := (*report.Result)(nil), false
+	if opt.Quarter != "" {
+		if site, refreshed, err = report.RefreshIndex(ctx, db.DB, cfg, ro); err != nil {
+			return nil, err
+		}
+		if refreshed && opt.Progress != nil {
+			fmt.Fprintf(opt.Progress, "review %s: the live site's %d pages are current (rendered from these marts): only its index was rewritten\n", opt.Quarter, site.Pages)
+		}
+	}
+	if !refreshed {
+		if site, err = report.Render(ctx, db.DB, cfg, ro); err != nil {
+			return nil, err
+		}
 	}
 	res.AsOf, res.Site = opt.AsOf, site
-	if res.Audiences, err = renderAudiences(ctx, db, cfg, opt.AsOf, opt.OutDir); err != nil {
+	if res.Audiences, err = renderAudiences(ctx, db, cfg, opt.AsOf, opt.OutDir, opt.Quarter != ""); err != nil {
 		return res, err
 	}
 	return res, nil

@@ -110,7 +110,7 @@ func Run(ctx context.Context, db *store.DB, cfg *config.Config, opt Options) (*R
 		return res, fmt.Errorf("report: %w", err)
 	}
 	res.Report = rr
-	if res.Audiences, err = renderAudiences(ctx, db, cfg, res.AsOf, ""); err != nil {
+	if res.Audiences, err = renderAudiences(ctx, db, cfg, res.AsOf, "", false); err != nil {
 		return res, err
 	}
 	res.Duration = time.Since(start)

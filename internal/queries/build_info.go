@@ -2,9 +2,7 @@ package queries
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,18 +25,9 @@ type BuildInfo struct {
 // ErrNoBuildInfo means the marts were never built (or by a version before build_info).
 var ErrNoBuildInfo = errors.New("the marts carry no build record (mart.build_info)")
 
-// ConfigFingerprint hashes the effective config, as-of date left out, so that two
-// builds from the same rules compare equal whatever day they ran.
-func ConfigFingerprint(cfg *config.Config) (string, error) {
-	c := *cfg
-	c.AsOf = ""
-	b, err := json.Marshal(&c)
-	if err != nil {
-		return "", fmt.Errorf("config fingerprint: %w", err)
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:]), nil
-}
+// ConfigFingerprint is cfg.Fingerprint(): the effective config hashed, as-of date left
+// out, as recorded in mart.build_info.
+func ConfigFingerprint(cfg *config.Config) (string, error) { return cfg.Fingerprint() }
 
 // writeBuildInfo writes build_info into the build's staging schema, so the record is
 // swapped in (or not) with the marts it describes. Row counts are taken there too.

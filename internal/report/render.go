@@ -31,6 +31,8 @@ type Result struct {
 	Index    string // path of index.html
 	Pages    int
 	Duration time.Duration
+	// IndexOnly: only index.html was rewritten (RefreshIndex); Pages is the site's count.
+	IndexOnly bool
 }
 
 // Render builds the live site as of opt.AsOf from the marts in db and publishes it
@@ -45,8 +47,19 @@ func Render(ctx context.Context, db *sql.DB, cfg *config.Config, opt Options) (*
 		opt.AsOf = cfg.AsOfDate()
 	}
 	res := &Result{Dir: opt.OutDir, Index: filepath.Join(opt.OutDir, "index.html")}
+	// What the site is drawn from, read before any page: should the data change while
+	// the pages are built, the stamp is the older one, and RefreshIndex then renders anew.
+	in, inErr := readInputs(ctx, db, cfg, opt.AsOf, opt.AllLabel)
+	if inErr != nil {
+		slog.Debug("report: no render stamp (the next review renders the whole site)", "err", inErr)
+	}
+	now := time.Now()
 	n, err := publish(opt.OutDir, opt.Keep, func(dir string) (int, error) {
-		return renderSite(ctx, db, cfg, opt.AsOf, "", dir, opt.OutDir, opt.AllLabel)
+		n, err := renderSite(ctx, db, cfg, opt.AsOf, "", dir, opt.OutDir, opt.AllLabel, now)
+		if err != nil || inErr != nil {
+			return n, err
+		}
+		return n, writeStamp(dir, renderStamp{Generated: now, Pages: n, Inputs: in})
 	})
 	if err != nil {
 		return nil, err
@@ -74,29 +87,19 @@ func RenderReview(ctx context.Context, db *sql.DB, cfg *config.Config, opt Revie
 	if err != nil {
 		return nil, err
 	}
-	n, err := renderSite(ctx, db, cfg, end, opt.Quarter, opt.Dir, opt.LiveDir, opt.AllLabel)
+	n, err := renderSite(ctx, db, cfg, end, opt.Quarter, opt.Dir, opt.LiveDir, opt.AllLabel, time.Now())
 	if err != nil {
 		return nil, err
 	}
 	return &Result{Dir: opt.Dir, Index: filepath.Join(opt.Dir, "index.html"), Pages: n, Duration: time.Since(start)}, nil
 }
 
-// renderSite renders the whole site as of asOf into dir. review names the quarter
-// when this is an archived quarterly review; liveDir is the published site (for the
-// list of archives on the index).
-func renderSite(ctx context.Context, db *sql.DB, cfg *config.Config, asOf time.Time, review, dir, liveDir, allLabel string) (int, error) {
-	src, err := newSource(ctx, db)
+// renderSite renders the whole site as of asOf into dir, its pages saying they were
+// generated at now. review names the quarter when this is an archived quarterly
+// review; liveDir is the published site (for the list of archives on the index).
+func renderSite(ctx context.Context, db *sql.DB, cfg *config.Config, asOf time.Time, review, dir, liveDir, allLabel string, now time.Time) (int, error) {
+	s, err := newSite(ctx, db, cfg, asOf, review, allLabel, now)
 	if err != nil {
-		return 0, err
-	}
-	s := &site{formatter: formatter{cfg: cfg, c: newCatalogue(cfg.Language)}, martReader: martReader{src: src}, asOf: asOf, review: review, files: map[string][]byte{}, now: time.Now(), topN: cfg.Report.TopN}
-	s.c.all = allLabel
-	if s.topN <= 0 {
-		s.topN = 10
-	}
-	s.month, s.quarter, s.year = asOf.Format("2006-01"), quarterOf(asOf), strconv.Itoa(asOf.Year())
-	s.apPeriod = s.appraisalPeriod()
-	if err := s.loadUnits(); err != nil {
 		return 0, err
 	}
 	t0 := time.Now()
@@ -111,6 +114,26 @@ func renderSite(ctx context.Context, db *sql.DB, cfg *config.Config, asOf time.T
 	n, err := s.write(dir)
 	slog.Debug("report: pages written", "took", time.Since(t0))
 	return n, err
+}
+
+// newSite is a site as of asOf with what every page reads loaded (the schema, the
+// units); now is the time its pages say they were generated.
+func newSite(ctx context.Context, db *sql.DB, cfg *config.Config, asOf time.Time, review, allLabel string, now time.Time) (*site, error) {
+	src, err := newSource(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	s := &site{formatter: formatter{cfg: cfg, c: newCatalogue(cfg.Language)}, martReader: martReader{src: src}, asOf: asOf, review: review, files: map[string][]byte{}, now: now, topN: cfg.Report.TopN}
+	s.c.all = allLabel
+	if s.topN <= 0 {
+		s.topN = 10
+	}
+	s.month, s.quarter, s.year = asOf.Format("2006-01"), quarterOf(asOf), strconv.Itoa(asOf.Year())
+	s.apPeriod = s.appraisalPeriod()
+	if err := s.loadUnits(); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // appraisalPeriod is the quarter shown on the appraisal pages: the review quarter,
