@@ -33,7 +33,8 @@ type renderStamp struct {
 // list of archives: the marts' build (mart.build_info, which changes with every
 // compute), the stored tables the index reads directly (ingest batches, records, the
 // unit list), the effective config, the as-of date, the site's whole label and the
-// program that renders.
+// program that renders. A page that comes to read another stored table must add it
+// here, or a review would keep that page's stale index.
 type renderInputs struct {
 	AsOf      string `json:"as_of"`
 	Build     string `json:"build"`
