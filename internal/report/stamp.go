@@ -34,7 +34,7 @@ type renderStamp struct {
 // compute), the stored tables the index reads directly (ingest batches, records, the
 // unit list), the effective config, the as-of date, the site's whole label and the
 // program that renders. A page that comes to read another stored table must add it
-// here, or a review would keep that page's stale index.
+// here, or a review that only rewrites the index would leave that page stale.
 type renderInputs struct {
 	AsOf      string `json:"as_of"`
 	Build     string `json:"build"`
