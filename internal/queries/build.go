@@ -127,7 +127,8 @@ func Build(ctx context.Context, db *sql.DB, cfg *config.Config, asOf time.Time) 
 		slog.Debug("mart step", "file", f.Name, "took", time.Since(t0))
 	}
 	// build_info goes into the staging schema, so it swaps in with the marts it describes.
-	if err := writeBuildInfo(ctx, conn, cfg, asOf, stage); err != nil {
+	counts, err := writeBuildInfo(ctx, conn, cfg, asOf, stage)
+	if err != nil {
 		return nil, err
 	}
 	if err := swap(ctx, conn, stage); err != nil {
@@ -139,10 +140,7 @@ func Build(ctx context.Context, db *sql.DB, cfg *config.Config, asOf time.Time) 
 			return nil, fmt.Errorf("compute: drop previous build %s: %w", live, err)
 		}
 	}
-	res.Tables, err = MartTables(ctx, db)
-	if err != nil {
-		return nil, err
-	}
+	res.Tables = counts
 	res.Duration = time.Since(start)
 	return res, nil
 }
@@ -419,34 +417,6 @@ func ReadHolidayFile(path string) ([]CalendarDay, error) {
 			cd.Name = strings.TrimSpace(rec[2])
 		}
 		out = append(out, cd)
-	}
-	return out, nil
-}
-
-// MartTables lists the mart tables with their row counts (config tables excluded).
-func MartTables(ctx context.Context, db *sql.DB) ([]TableCount, error) {
-	rows, err := db.QueryContext(ctx, `SELECT table_name FROM information_schema.tables
-		WHERE table_catalog = current_database() AND table_schema = 'mart' AND table_name NOT LIKE 'cfg\_%' ESCAPE '\' ORDER BY table_name`)
-	if err != nil {
-		return nil, fmt.Errorf("list mart tables: %w", err)
-	}
-	var names []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		names = append(names, n)
-	}
-	rows.Close()
-	var out []TableCount
-	for _, n := range names {
-		var c int64
-		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM mart."`+n+`"`).Scan(&c); err != nil {
-			return nil, fmt.Errorf("count mart.%s: %w", n, err)
-		}
-		out = append(out, TableCount{Name: n, Rows: c})
 	}
 	return out, nil
 }

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/xinfang/xinfang/internal/config"
@@ -30,24 +32,26 @@ var ErrNoBuildInfo = errors.New("the marts carry no build record (mart.build_inf
 func ConfigFingerprint(cfg *config.Config) (string, error) { return cfg.Fingerprint() }
 
 // writeBuildInfo writes build_info into the build's staging schema, so the record is
-// swapped in (or not) with the marts it describes. Row counts are taken there too.
-func writeBuildInfo(ctx context.Context, conn *sql.Conn, cfg *config.Config, asOf time.Time, schema string) error {
+// swapped in (or not) with the marts it describes. Row counts are taken there too, and
+// returned (build_info's own row included): counting the views (records, the dense
+// breakdowns) costs a scan, so the build counts once.
+func writeBuildInfo(ctx context.Context, conn *sql.Conn, cfg *config.Config, asOf time.Time, schema string) ([]TableCount, error) {
 	tx := schemaExecer{conn, schema}
 	fp, err := ConfigFingerprint(cfg)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rows, err := conn.QueryContext(ctx, `SELECT table_name FROM information_schema.tables
 		WHERE table_catalog = current_database() AND table_schema = ? AND table_name NOT LIKE 'cfg\_%' ESCAPE '\' AND table_name <> 'build_info' ORDER BY table_name`, schema)
 	if err != nil {
-		return fmt.Errorf("compute: build info: list marts: %w", err)
+		return nil, fmt.Errorf("compute: build info: list marts: %w", err)
 	}
 	var names []string
 	for rows.Next() {
 		var n string
 		if err := rows.Scan(&n); err != nil {
 			rows.Close()
-			return fmt.Errorf("compute: build info: %w", err)
+			return nil, fmt.Errorf("compute: build info: %w", err)
 		}
 		names = append(names, n)
 	}
@@ -56,7 +60,7 @@ func writeBuildInfo(ctx context.Context, conn *sql.Conn, cfg *config.Config, asO
 	for i, n := range names {
 		keys[i] = n
 		if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM `+schema+`."`+n+`"`).Scan(&counts[i]); err != nil {
-			return fmt.Errorf("compute: build info: count mart.%s: %w", n, err)
+			return nil, fmt.Errorf("compute: build info: count mart.%s: %w", n, err)
 		}
 	}
 	kj, _ := json.Marshal(keys)
@@ -73,10 +77,15 @@ func writeBuildInfo(ctx context.Context, conn *sql.Conn, cfg *config.Config, asO
 	}
 	for _, s := range stmts {
 		if _, err := tx.ExecContext(ctx, s.q, s.args...); err != nil {
-			return fmt.Errorf("compute: build info: %w", err)
+			return nil, fmt.Errorf("compute: build info: %w", err)
 		}
 	}
-	return nil
+	out := []TableCount{{Name: "build_info", Rows: 1}}
+	for i, n := range names {
+		out = append(out, TableCount{Name: n, Rows: counts[i]})
+	}
+	slices.SortFunc(out, func(a, b TableCount) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
 }
 
 // ReadBuildInfo reads mart.build_info; ErrNoBuildInfo when the marts have none.
