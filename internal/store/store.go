@@ -21,6 +21,7 @@ type DB struct {
 	TimeZone  string
 	connector *duckdb.Connector
 	lock      *WriterLock
+	readOnly  bool
 }
 
 // Options controls how the file is opened.
@@ -34,6 +35,9 @@ type Options struct {
 	Threads     int
 	// TempDirectory is where DuckDB spills beyond MemoryLimit (empty = "<path>.tmp").
 	TempDirectory string
+	// HeldLock is the writer lock of path when the caller already holds it (it prepared
+	// the file under the lock); Open then adopts it instead of taking it again.
+	HeldLock *WriterLock
 }
 
 // Open opens (creating if needed) the DuckDB file at path. A writing open takes the
@@ -48,8 +52,8 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 			return nil, fmt.Errorf("create database folder for %s: %w", path, err)
 		}
 	}
-	var lock *WriterLock
-	if !opt.ReadOnly && path != "" && path != ":memory:" {
+	lock := opt.HeldLock
+	if lock == nil && !opt.ReadOnly && path != "" && path != ":memory:" {
 		restrictUmask() // before the lock, database and WAL files exist: see mode.go
 		var err error
 		lock, err = AcquireWriterLock(path, opt.Purpose)
@@ -92,7 +96,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		lock.Release()
 		return nil, fmt.Errorf("open duckdb %s: %w", path, describeOpenError(err))
 	}
-	db := &DB{DB: sql.OpenDB(connector), Path: path, TimeZone: tz, connector: connector, lock: lock}
+	db := &DB{DB: sql.OpenDB(connector), Path: path, TimeZone: tz, connector: connector, lock: lock, readOnly: opt.ReadOnly}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open duckdb %s: %w", path, describeOpenError(err))
@@ -106,6 +110,11 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	return db, nil
 }
+
+// ReadOnly reports whether the file was opened read-only. While it is open so, DuckDB's
+// shared lock on the file refuses every writer (of another process): the file does not
+// change underneath.
+func (d *DB) ReadOnly() bool { return d.readOnly }
 
 // Connector exposes the underlying connector, for Arrow and Appender access.
 func (d *DB) Connector() *duckdb.Connector { return d.connector }
