@@ -20,13 +20,7 @@ func TestReviewCopyPathsAgree(t *testing.T) {
 	dir := t.TempDir()
 	cfg := testConfig(dir)
 	ctx := context.Background()
-	db, err := store.Open(ctx, cfg.Database, orchestrate.StoreOptions(cfg, "test"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := orchestrate.Run(ctx, db, cfg, orchestrate.Options{SkipReport: true}); err != nil {
-		t.Fatal(err)
-	}
+	db := liveRun(t, cfg, orchestrate.Options{SkipReport: true})
 	viaParquet, viaFile := filepath.Join(dir, "parquet"), filepath.Join(dir, "file")
 	if _, err := orchestrate.Review(ctx, db, cfg, orchestrate.ReviewOptions{Quarter: "2026-Q1", OutDir: viaParquet, NoBrief: true}); err != nil {
 		t.Fatalf("review of the writable database: %v", err)
@@ -34,7 +28,7 @@ func TestReviewCopyPathsAgree(t *testing.T) {
 	db.Close()
 	ro := orchestrate.StoreOptions(cfg, "test")
 	ro.ReadOnly = true
-	db, err = store.Open(ctx, cfg.Database, ro)
+	db, err := store.Open(ctx, cfg.Database, ro)
 	if err != nil {
 		t.Fatal(err)
 	}

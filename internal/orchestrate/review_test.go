@@ -34,6 +34,20 @@ func testConfig(dir string) *config.Config {
 	return cfg
 }
 
+// liveRun runs the main job on cfg into a new database, left open for writing.
+func liveRun(t *testing.T, cfg *config.Config, opt orchestrate.Options) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), cfg.Database, orchestrate.StoreOptions(cfg, "test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := orchestrate.Run(context.Background(), db, cfg, opt); err != nil {
+		db.Close()
+		t.Fatal(err)
+	}
+	return db
+}
+
 func martsAsOf(t *testing.T, cfg *config.Config) string {
 	t.Helper()
 	db, err := store.Open(context.Background(), cfg.Database, store.Options{TimeZone: cfg.TimeZone, ReadOnly: true})
@@ -64,14 +78,7 @@ func TestReviewKilledLeavesLiveMarts(t *testing.T) {
 	dir := t.TempDir()
 	cfg := testConfig(dir)
 	ctx := context.Background()
-	db, err := store.Open(ctx, cfg.Database, orchestrate.StoreOptions(cfg, "test"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := orchestrate.Run(ctx, db, cfg, orchestrate.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
+	liveRun(t, cfg, orchestrate.Options{}).Close()
 	index := filepath.Join(cfg.ReportsDir, "index.html")
 	siteBefore, err := os.ReadFile(index)
 	if err != nil {
@@ -128,7 +135,7 @@ func TestReviewKilledLeavesLiveMarts(t *testing.T) {
 
 	// The next review completes, removes what the killed ones left, and the live
 	// site is re-rendered to list the archive.
-	db, err = store.Open(ctx, cfg.Database, store.Options{TimeZone: cfg.TimeZone, ReadOnly: true})
+	db, err := store.Open(ctx, cfg.Database, store.Options{TimeZone: cfg.TimeZone, ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
