@@ -70,12 +70,19 @@ SELECT kid, bucket AS mno, v AS hd, n FROM tree_hist();
 CREATE OR REPLACE TEMP TABLE tl_med AS
 WITH
 months_i AS (
-    SELECT CAST(12 * year(pm.month_start) + month(pm.month_start) - 1 AS INTEGER) AS mno, ps.pid
+    SELECT CAST(12 * year(pm.month_start) + month(pm.month_start) - 1 AS INTEGER) AS mno, ps.pid,
+           pm.period_type
     FROM mart.deadline_period_months pm JOIN ut_ps ps USING (period_type, period)
 ),
+-- a month is its own month period, so its rows need no second aggregation (where a parent
+-- cycle gives one kid several rows of one value, the running sums below still pass each
+-- position at that value)
 hist AS MATERIALIZED (
+    SELECT s.kid, p.pid, s.hd, s.n
+    FROM tl_hs s JOIN months_i p ON p.mno = s.mno AND p.period_type = 'month'
+    UNION ALL
     SELECT s.kid, p.pid, s.hd, CAST(sum(s.n) AS BIGINT) AS n
-    FROM tl_hs s JOIN months_i p ON p.mno = s.mno
+    FROM tl_hs s JOIN months_i p ON p.mno = s.mno AND p.period_type <> 'month'
     GROUP BY ALL
 ),
 b AS (SELECT kid, pid, hd // 16 AS blk, sum(n) AS n FROM hist GROUP BY ALL),
