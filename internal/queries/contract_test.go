@@ -47,6 +47,7 @@ var contracts = map[string]martContract{
 	"peer_quantiles":           {key: []string{"peer_group", "period_type", "period", "metric"}},
 	"open_overdue":             {key: []string{"source", "petition_id"}},
 	"due_soon":                 {key: []string{"source", "petition_id"}},
+	"open_supervised":          {key: []string{"source", "petition_id"}},
 	"records":                  {key: []string{"source", "petition_id"}},
 	"record_deadlines":         {key: []string{"source", "petition_id"}},
 	"unknown_units":            {key: []string{"unit_id"}},

@@ -160,3 +160,39 @@ func TestOpenLists(t *testing.T) {
 	f.eqInt(0, "SELECT days_left FROM mart.due_soon WHERE petition_id = 'o3'")
 	f.eqInt(5, "SELECT days_left FROM mart.due_soon WHERE petition_id = 'o4'")
 }
+
+// Open listed-supervision and leader-owned matters as of 2024-06-30, whatever the deadline
+// (deadlines = received + 60):
+//
+//	s1 rec Apr 1 → May 31, open, listed                 listed (overdue, still listed)
+//	s2 rec May 7 → Jul 6, open, leader 李                leader-owned (not yet due)
+//	s3 rec Apr 1, open, listed and leader 王             both: one row
+//	s4 rec Apr 1, closed Jun 1, listed                  closed: not listed
+//	s5 rec Apr 1, closed Jul 3 (after as_of), leader 赵  open as of as_of: listed
+//	s6 rec Apr 1, open, neither                         not listed
+//	s7 rec Jul 1 (after as_of), listed                  not yet received: not listed
+//	t1 source t (closed_at not mapped), open, listed    open cannot be told: not listed
+//
+// Order: deadline, then petition_id: s1, s3, s5 (May 31), then s2 (Jul 6).
+func TestOpenSupervised(t *testing.T) {
+	f := newFixture(t)
+	f.units(U{ID: "A"})
+	f.sourceExcept("t", "closed_at")
+	f.add(
+		P{ID: "s1", Unit: "A", Received: "2024-04-01", Listed: "true"},
+		P{ID: "s2", Unit: "A", Received: "2024-05-07", Leader: "李"},
+		P{ID: "s3", Unit: "A", Received: "2024-04-01", Listed: "true", Leader: "王", Petitioner: "pseud-3"},
+		P{ID: "s4", Unit: "A", Received: "2024-04-01", Closed: "2024-06-01", Listed: "true"},
+		P{ID: "s5", Unit: "A", Received: "2024-04-01", Closed: "2024-07-03", Leader: "赵"},
+		P{ID: "s6", Unit: "A", Received: "2024-04-01"},
+		P{ID: "s7", Unit: "A", Received: "2024-07-01", Listed: "true"},
+		P{Source: "t", ID: "t1", Unit: "A", Received: "2024-04-01", Listed: "true"},
+	)
+	f.build("2024-06-30")
+	f.eqStr("s1,s3,s5,s2", "SELECT string_agg(petition_id, ',' ORDER BY handle_deadline, petition_id) FROM mart.open_supervised")
+	f.eqDay("2024-07-06", "SELECT handle_deadline FROM mart.open_supervised WHERE petition_id = 's2'")
+	f.eqStr("王", "SELECT leader_owner FROM mart.open_supervised WHERE petition_id = 's3'")
+	f.eqStr("pseud-3", "SELECT petitioner_id FROM mart.open_supervised WHERE petition_id = 's3'")
+	f.eqInt(2, "SELECT count(*) FROM mart.open_supervised WHERE listed_supervision")
+	f.eqInt(3, "SELECT count(*) FROM mart.open_supervised WHERE leader_owner IS NOT NULL")
+}

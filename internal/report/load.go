@@ -271,14 +271,9 @@ func (m *martReader) readVeto(d *data) error {
 // loadInspectorLists loads the unit pages' exception lists: open listed-supervision and
 // leader-owned matters, repeat petitioners and not-ceased closures of the last 12 months.
 func (m *martReader) loadInspectorLists(d *data) error {
-	// mart.record_deadlines has the deadlines, mart.records the supervision fields and
-	// the pseudonym (asking record_deadlines for them once emptied these lists).
-	rows, err := m.src.query("mart.record_deadlines", []string{"unit_id", "source", "petition_id", "received_date", "handle_deadline", "closed_date", "t_closed_at"},
-		`SELECT d.unit_id, d.source, d.petition_id, d.received_date, d.handle_deadline, r.listed_supervision, r.leader_owner, r.petitioner_id
-		 FROM mart.record_deadlines d
-		 JOIN mart.records r ON r.source = d.source AND r.petition_id = d.petition_id
-		 WHERE d.t_closed_at AND d.closed_date IS NULL AND (r.listed_supervision OR r.leader_owner IS NOT NULL)
-		 ORDER BY d.handle_deadline, d.petition_id`)
+	rows, err := m.src.query("mart.open_supervised", []string{"unit_id", "source", "petition_id", "received_date", "handle_deadline", "listed_supervision", "leader_owner", "petitioner_id"},
+		`SELECT unit_id, source, petition_id, received_date, handle_deadline, listed_supervision, leader_owner, petitioner_id
+		 FROM mart.open_supervised ORDER BY handle_deadline, petition_id, source`)
 	if err != nil {
 		return err
 	}
