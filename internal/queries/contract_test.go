@@ -37,6 +37,7 @@ var contracts = map[string]martContract{
 	"volume_by_category":       {key: append(slices.Clone(periodKey), "category"), grid: "period+dim"},
 	"volume_by_channel_cells":  {key: append(slices.Clone(periodKey), "channel"), grid: "cells"},
 	"volume_by_category_cells": {key: append(slices.Clone(periodKey), "category"), grid: "cells"},
+	"volume_by_dim_cells":      {key: append(append([]string{"dim"}, periodKey...), "value"), grid: "cells"},
 	"petitioner_counts":        {key: periodKey},
 	"appraisal":                {key: periodKey, grid: "appraisal"},
 	"appraisal_indicators":     {key: append(slices.Clone(periodKey), "indicator")},

@@ -105,29 +105,49 @@ CREATE OR REPLACE TEMP TABLE scope_members AS
 SELECT unit_id, rollup, member_unit_id, count(*) OVER (PARTITION BY unit_id, rollup) AS members
 FROM mart.unit_scope;
 
-CREATE OR REPLACE TABLE mart.volume_by_channel_cells AS
+-- Both breakdowns in one pass and one table: (dim, value) is ('channel', channel) or
+-- ('category', category), each over the records of the sources that map that field (a
+-- group with no such record is dropped: it has no cell). The two cell marts are views
+-- onto it.
+CREATE OR REPLACE TABLE mart.volume_by_dim_cells AS
 WITH um AS (
-    SELECT unit_id, date_trunc('month', received_date)::DATE AS month_start, channel,
-           count(*) AS petitions, sum(headcount) AS persons
-    FROM mart.records WHERE t_channel
-    GROUP BY ALL
+    SELECT CASE WHEN grouping(channel) = 0 THEN 'channel' ELSE 'category' END AS dim,
+           unit_id, month_start,
+           CASE WHEN grouping(channel) = 0 THEN channel ELSE category END AS value,
+           CASE WHEN grouping(channel) = 0 THEN count(*) FILTER (WHERE t_channel)
+                ELSE count(*) FILTER (WHERE t_category) END AS petitions,
+           CASE WHEN grouping(channel) = 0 THEN sum(headcount) FILTER (WHERE t_channel)
+                ELSE sum(headcount) FILTER (WHERE t_category) END AS persons
+    FROM (SELECT unit_id, date_trunc('month', received_date)::DATE AS month_start, channel, category,
+                 headcount, t_channel, t_category
+          FROM mart.records WHERE t_channel OR t_category)
+    GROUP BY GROUPING SETS ((unit_id, month_start, channel), (unit_id, month_start, category))
+    HAVING petitions > 0
 ),
 up AS (
-    SELECT um.unit_id, pm.period_type, pm.period, um.channel, um.petitions, um.persons
+    SELECT um.dim, um.unit_id, pm.period_type, pm.period, um.value, um.petitions, um.persons
     FROM um JOIN mart.period_months pm ON pm.month_start = um.month_start AND pm.period_type = 'month'
     UNION ALL
-    SELECT um.unit_id, pm.period_type, pm.period, um.channel, sum(um.petitions), sum(um.persons)
+    SELECT um.dim, um.unit_id, pm.period_type, pm.period, um.value, sum(um.petitions), sum(um.persons)
     FROM um JOIN mart.period_months pm ON pm.month_start = um.month_start AND pm.period_type <> 'month'
     GROUP BY ALL
 )
-SELECT s.unit_id, s.rollup, up.period_type, up.period, up.channel,
+SELECT up.dim, s.unit_id, s.rollup, up.period_type, up.period, up.value,
        up.petitions::BIGINT AS petitions, up.persons::BIGINT AS persons
 FROM up JOIN scope_members s ON s.member_unit_id = up.unit_id AND s.members = 1
 UNION ALL
-SELECT s.unit_id, s.rollup, up.period_type, up.period, up.channel,
+SELECT up.dim, s.unit_id, s.rollup, up.period_type, up.period, up.value,
        sum(up.petitions)::BIGINT, sum(up.persons)::BIGINT
 FROM up JOIN scope_members s ON s.member_unit_id = up.unit_id AND s.members > 1
 GROUP BY ALL;
+
+CREATE OR REPLACE VIEW mart.volume_by_channel_cells AS
+SELECT unit_id, rollup, period_type, period, value AS channel, petitions, persons
+FROM mart.volume_by_dim_cells WHERE dim = 'channel';
+
+CREATE OR REPLACE VIEW mart.volume_by_category_cells AS
+SELECT unit_id, rollup, period_type, period, value AS category, petitions, persons
+FROM mart.volume_by_dim_cells WHERE dim = 'category';
 
 -- Every value seen has a cell: each record's month is a period month and its unit is in
 -- the ALL scope, so the values of the cells are the values of the records.
@@ -138,30 +158,6 @@ FROM mart.row_keys k
 CROSS JOIN (SELECT DISTINCT channel FROM mart.volume_by_channel_cells) v
 LEFT JOIN mart.volume_by_channel_cells a ON a.unit_id = k.unit_id AND a.rollup = k.rollup
     AND a.period_type = k.period_type AND a.period = k.period AND a.channel IS NOT DISTINCT FROM v.channel;
-
-CREATE OR REPLACE TABLE mart.volume_by_category_cells AS
-WITH um AS (
-    SELECT unit_id, date_trunc('month', received_date)::DATE AS month_start, category,
-           count(*) AS petitions, sum(headcount) AS persons
-    FROM mart.records WHERE t_category
-    GROUP BY ALL
-),
-up AS (
-    SELECT um.unit_id, pm.period_type, pm.period, um.category, um.petitions, um.persons
-    FROM um JOIN mart.period_months pm ON pm.month_start = um.month_start AND pm.period_type = 'month'
-    UNION ALL
-    SELECT um.unit_id, pm.period_type, pm.period, um.category, sum(um.petitions), sum(um.persons)
-    FROM um JOIN mart.period_months pm ON pm.month_start = um.month_start AND pm.period_type <> 'month'
-    GROUP BY ALL
-)
-SELECT s.unit_id, s.rollup, up.period_type, up.period, up.category,
-       up.petitions::BIGINT AS petitions, up.persons::BIGINT AS persons
-FROM up JOIN scope_members s ON s.member_unit_id = up.unit_id AND s.members = 1
-UNION ALL
-SELECT s.unit_id, s.rollup, up.period_type, up.period, up.category,
-       sum(up.petitions)::BIGINT, sum(up.persons)::BIGINT
-FROM up JOIN scope_members s ON s.member_unit_id = up.unit_id AND s.members > 1
-GROUP BY ALL;
 
 CREATE OR REPLACE VIEW mart.volume_by_category AS
 SELECT k.unit_id, k.rollup, k.period_type, k.period, k.period_start, k.period_end, k.complete,
