@@ -127,3 +127,53 @@ func TestVolumeNotTrackedAndBreakdowns(t *testing.T) {
 	f.eqInt(6, "SELECT persons FROM mart.volume_by_category WHERE "+key("A", true, "2024-Q1")+" AND category = '公证'")
 	f.eqInt(1, "SELECT petitions FROM mart.volume_by_category WHERE "+key("A", true, "2024-Q1")+" AND category IS NULL")
 }
+
+// Each breakdown counts the records of the sources that map its own field (SPEC §3: an
+// untracked field is not a blank value). s1 maps both, s3 channel only, s4 category only;
+// an unmapped field is stored NULL, so these rows share the blank (NULL) group with s1's
+// blank record #2. January 2024, unit A:
+//
+//	#1 s1  channel visit, category 公证, headcount 2
+//	#2 s1  channel blank, category blank, headcount 1
+//	#3 s3  channel visit, (category not mapped), headcount 3
+//	#4 s4  (channel not mapped), category 律师, headcount 4
+//	#5 s3  February: channel letter, (category not mapped)
+//
+// by channel (s1, s3): visit #1 #3 → 2 petitions, 5 persons; blank #2 → 1, 1 (not #4);
+// the year adds #5: 4. by category (s1, s4): 公证 #1 → 1, 2; 律师 #4 → 1, 4; blank #2 → 1, 1
+// (not #3); February has no category cell (#5 alone would be a cell of 0 records).
+func TestBreakdownsCountSourcesMappingTheirField(t *testing.T) {
+	f := newFixture(t)
+	f.units(U{ID: "A"})
+	f.sourceExcept("s3", "category")
+	f.sourceExcept("s4", "channel")
+	f.add(
+		P{Source: "s1", ID: "1", Unit: "A", Received: "2024-01-02", Channel: "visit", Category: "公证", Headcount: "2"},
+		P{Source: "s1", ID: "2", Unit: "A", Received: "2024-01-03", Channel: "", Category: "", Headcount: "1"},
+		P{Source: "s3", ID: "3", Unit: "A", Received: "2024-01-04", Channel: "visit", Category: "公证", Headcount: "3"},
+		P{Source: "s4", ID: "4", Unit: "A", Received: "2024-01-05", Channel: "visit", Category: "律师", Headcount: "4"},
+		P{Source: "s3", ID: "5", Unit: "A", Received: "2024-02-01", Channel: "letter"},
+	)
+	f.build("2024-02-29")
+	ch := func(col, cond string) string {
+		return "SELECT " + col + " FROM mart.volume_by_channel WHERE " + key("A", false, "2024-01") + " AND " + cond
+	}
+	f.eqInt(2, ch("petitions", "channel = 'visit'"))
+	f.eqInt(5, ch("persons", "channel = 'visit'"))
+	f.eqInt(1, ch("petitions", "channel IS NULL"))
+	f.eqInt(1, ch("persons", "channel IS NULL"))
+	f.eqInt(4, "SELECT sum(petitions) FROM mart.volume_by_channel WHERE "+key("ALL", true, "2024"))
+	cat := func(col, cond string) string {
+		return "SELECT " + col + " FROM mart.volume_by_category WHERE " + key("A", true, "2024-Q1") + " AND " + cond
+	}
+	f.eqInt(1, cat("petitions", "category = '公证'"))
+	f.eqInt(2, cat("persons", "category = '公证'"))
+	f.eqInt(4, cat("persons", "category = '律师'"))
+	f.eqInt(1, cat("petitions", "category IS NULL"))
+	f.eqInt(1, cat("persons", "category IS NULL"))
+	f.eqInt(3, "SELECT sum(petitions) FROM mart.volume_by_category WHERE "+key("ALL", true, "2024"))
+	// the stored cells: one per value with records, and the two cell views read them
+	f.eqInt(5, "SELECT count(*) FROM mart.volume_by_dim_cells WHERE "+key("A", false, "2024-01"))
+	f.eqInt(2, "SELECT count(*) FROM mart.volume_by_channel_cells WHERE "+key("A", false, "2024-01"))
+	f.eqInt(0, "SELECT count(*) FROM mart.volume_by_category_cells WHERE "+key("A", false, "2024-02"))
+}
