@@ -155,22 +155,21 @@ func TestBreakdownsCountSourcesMappingTheirField(t *testing.T) {
 		P{Source: "s3", ID: "5", Unit: "A", Received: "2024-02-01", Channel: "letter"},
 	)
 	f.build("2024-02-29")
-	ch := func(col, cond string) string {
-		return "SELECT " + col + " FROM mart.volume_by_channel WHERE " + key("A", false, "2024-01") + " AND " + cond
+	// one cell of a breakdown view: the column col of the row at key k where cond holds
+	cell := func(view, k, col, cond string) string {
+		return "SELECT " + col + " FROM mart." + view + " WHERE " + k + " AND " + cond
 	}
-	f.eqInt(2, ch("petitions", "channel = 'visit'"))
-	f.eqInt(5, ch("persons", "channel = 'visit'"))
-	f.eqInt(1, ch("petitions", "channel IS NULL"))
-	f.eqInt(1, ch("persons", "channel IS NULL"))
+	jan, q1 := key("A", false, "2024-01"), key("A", true, "2024-Q1")
+	f.eqInt(2, cell("volume_by_channel", jan, "petitions", "channel = 'visit'"))
+	f.eqInt(5, cell("volume_by_channel", jan, "persons", "channel = 'visit'"))
+	f.eqInt(1, cell("volume_by_channel", jan, "petitions", "channel IS NULL"))
+	f.eqInt(1, cell("volume_by_channel", jan, "persons", "channel IS NULL"))
 	f.eqInt(4, "SELECT sum(petitions) FROM mart.volume_by_channel WHERE "+key("ALL", true, "2024"))
-	cat := func(col, cond string) string {
-		return "SELECT " + col + " FROM mart.volume_by_category WHERE " + key("A", true, "2024-Q1") + " AND " + cond
-	}
-	f.eqInt(1, cat("petitions", "category = '公证'"))
-	f.eqInt(2, cat("persons", "category = '公证'"))
-	f.eqInt(4, cat("persons", "category = '律师'"))
-	f.eqInt(1, cat("petitions", "category IS NULL"))
-	f.eqInt(1, cat("persons", "category IS NULL"))
+	f.eqInt(1, cell("volume_by_category", q1, "petitions", "category = '公证'"))
+	f.eqInt(2, cell("volume_by_category", q1, "persons", "category = '公证'"))
+	f.eqInt(4, cell("volume_by_category", q1, "persons", "category = '律师'"))
+	f.eqInt(1, cell("volume_by_category", q1, "petitions", "category IS NULL"))
+	f.eqInt(1, cell("volume_by_category", q1, "persons", "category IS NULL"))
 	f.eqInt(3, "SELECT sum(petitions) FROM mart.volume_by_category WHERE "+key("ALL", true, "2024"))
 	// the stored cells: one per value with records, and the two cell views read them
 	f.eqInt(5, "SELECT count(*) FROM mart.volume_by_dim_cells WHERE "+key("A", false, "2024-01"))
