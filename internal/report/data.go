@@ -93,10 +93,13 @@ func (s *source) query(table string, cols []string, q string, args ...any) ([]ro
 				missing = append(missing, c)
 			}
 		}
+		// Most often the marts were built by an earlier version, whose SQL did not make
+		// this table or column yet: a build with this binary makes them.
+		const rebuild = "; the marts were built without it (by an earlier version?): run xinfang compute"
 		if s.cols[table] == nil {
-			return nil, fmt.Errorf("report: table %s does not exist (query: %s)", table, oneLine(q))
+			return nil, fmt.Errorf("report: table %s does not exist%s (query: %s)", table, rebuild, oneLine(q))
 		}
-		return nil, fmt.Errorf("report: table %s has no column %s (query: %s)", table, strings.Join(missing, ", "), oneLine(q))
+		return nil, fmt.Errorf("report: table %s has no column %s%s (query: %s)", table, strings.Join(missing, ", "), rebuild, oneLine(q))
 	}
 	rows, err := s.db.QueryContext(s.ctx, q, args...)
 	if err != nil {
