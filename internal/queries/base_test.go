@@ -163,16 +163,19 @@ func TestBasePetitionerCounts(t *testing.T) {
 }
 
 // The record copy declares FSST on its near-unique text columns (spec.Fields marked
-// NearUnique) rather than leaving DuckDB to try a dictionary on them first; the other
-// text columns keep DuckDB's choice. Two records with made-up values: after a
-// checkpoint every data segment of those columns is FSST (left to itself DuckDB stores
-// such short columns uncompressed or as a dictionary), and unit_id's is not.
+// NearUnique) rather than leaving DuckDB to try a dictionary on them first, and stores the
+// other text fields (and the source name) as ENUM codes of types made from the values
+// present; mart.records shows every one of them as VARCHAR again, with the same values.
+// Two records with made-up values: after a checkpoint every data segment of the
+// near-unique columns is FSST (left to itself DuckDB stores such short columns
+// uncompressed or as a dictionary); unit_id and channel are ENUMs in the table and text in
+// the view.
 func TestBaseRecordCopyNearUniqueTextFSST(t *testing.T) {
 	f := newFixture(t)
-	f.units(U{ID: "A"})
+	f.units(U{ID: "A"}, U{ID: "B"})
 	f.add(
-		P{ID: "1", Unit: "A", Received: "2024-01-05", Petitioner: "p1", Matter: "m1"},
-		P{ID: "2", Unit: "A", Received: "2024-01-06", Petitioner: "p2", Matter: "m2"},
+		P{ID: "1", Unit: "A", Received: "2024-01-05", Petitioner: "p1", Matter: "m1", Channel: "visit"},
+		P{ID: "2", Unit: "B", Received: "2024-01-06", Petitioner: "p2", Matter: "m2"},
 	)
 	f.build("2024-02-15")
 	schema := f.str(`SELECT table_schema FROM information_schema.tables
@@ -181,17 +184,31 @@ func TestBaseRecordCopyNearUniqueTextFSST(t *testing.T) {
 	q := `SELECT coalesce(string_agg(DISTINCT compression, ',' ORDER BY compression), '')
 		FROM pragma_storage_info('` + schema + `.record_rows')
 		WHERE segment_type = 'VARCHAR' AND column_name = ?`
-	n := 0
+	colType := func(table, col string) string {
+		return f.str(`SELECT data_type FROM information_schema.columns
+			WHERE table_schema = ? AND table_name = ? AND column_name = ?`, schema, table, col)
+	}
+	n, coded := 0, 0
 	for _, fd := range spec.Fields {
-		if fd.NearUnique {
+		text := fd.Kind == spec.String || fd.Kind == spec.Enum
+		switch {
+		case fd.NearUnique:
 			n++
 			f.eqStr("FSST", q, fd.Name)
+			f.eqStr("VARCHAR", "SELECT typeof("+fd.Name+") FROM mart.records LIMIT 1")
+		case text:
+			coded++
+			if got := colType("record_rows", fd.Name); !strings.HasPrefix(got, "ENUM") {
+				t.Errorf("record_rows.%s is %s, want its ENUM code type", fd.Name, got)
+			}
+			f.eqStr("VARCHAR", "SELECT typeof("+fd.Name+") FROM mart.records LIMIT 1")
 		}
 	}
-	if n == 0 {
-		t.Fatal("no field is marked NearUnique")
+	if n == 0 || coded == 0 {
+		t.Fatalf("%d near-unique and %d coded text fields, want some of each", n, coded)
 	}
-	if got := f.str(q, "unit_id"); got == "" || strings.Contains(got, "FSST") {
-		t.Errorf("unit_id stored as %q, want DuckDB's own choice (not FSST)", got)
-	}
+	f.eqStr("VARCHAR", "SELECT typeof(source) FROM mart.records LIMIT 1")
+	f.eqStr("A,B", "SELECT string_agg(unit_id, ',' ORDER BY unit_id) FROM mart.records")
+	f.eqStr("visit", "SELECT channel FROM mart.records WHERE petition_id = '1'")
+	f.eqInt(1, "SELECT count(*) FROM mart.records WHERE channel IS NULL")
 }

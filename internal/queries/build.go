@@ -106,7 +106,10 @@ func Build(ctx context.Context, db *sql.DB, cfg *config.Config, asOf time.Time) 
 	if err != nil {
 		return nil, err
 	}
-	for _, s := range []string{"DROP SCHEMA IF EXISTS " + stage + " CASCADE", "CREATE SCHEMA " + stage, "CREATE SCHEMA IF NOT EXISTS mart"} {
+	if err := dropBuild(ctx, conn, stage); err != nil {
+		return nil, err
+	}
+	for _, s := range []string{"CREATE SCHEMA " + stage, "CREATE SCHEMA IF NOT EXISTS mart"} {
 		if _, err := conn.ExecContext(ctx, s); err != nil {
 			return nil, fmt.Errorf("compute: staging schema %s: %w", stage, err)
 		}
@@ -136,8 +139,8 @@ func Build(ctx context.Context, db *sql.DB, cfg *config.Config, asOf time.Time) 
 	}
 	if live != "" {
 		// The previous build's tables: no view points at them any more.
-		if _, err := conn.ExecContext(ctx, "DROP SCHEMA IF EXISTS "+live+" CASCADE"); err != nil {
-			return nil, fmt.Errorf("compute: drop previous build %s: %w", live, err)
+		if err := dropBuild(ctx, conn, live); err != nil {
+			return nil, fmt.Errorf("compute: drop previous build: %w", err)
 		}
 	}
 	res.Tables = counts
@@ -150,9 +153,35 @@ var buildSchemas = [2]string{"mart_build_a", "mart_build_b"}
 
 var martRef = regexp.MustCompile(`\bmart\.`)
 
-// InSchema points the "mart." names of a SQL file at schema.
+// codeTypePrefix begins the names of the ENUM types a build makes for its coded text
+// columns. They are kept in the main schema (see 000_base.sql), one set per build
+// schema: InSchema renames them after the schema, and dropBuild drops them with it.
+const codeTypePrefix = "mart_code_"
+
+var codeTypeRef = regexp.MustCompile(`\b` + codeTypePrefix)
+
+// InSchema points the "mart." names of a SQL file at schema, and its code types at
+// that schema's own.
 func InSchema(sqlText, schema string) string {
-	return martRef.ReplaceAllString(sqlText, schema+".")
+	return codeTypeRef.ReplaceAllString(martRef.ReplaceAllString(sqlText, schema+"."), schema+"_code_")
+}
+
+// dropBuild drops a build schema and its code types.
+func dropBuild(ctx context.Context, conn *sql.Conn, schema string) error {
+	if _, err := conn.ExecContext(ctx, "DROP SCHEMA IF EXISTS "+schema+" CASCADE"); err != nil {
+		return fmt.Errorf("compute: drop build schema %s: %w", schema, err)
+	}
+	types, err := objectNames(ctx, conn, `SELECT type_name FROM duckdb_types()
+		WHERE database_name = current_database() AND schema_name = 'main' AND starts_with(type_name, ?)`, schema+"_code_")
+	if err != nil {
+		return err
+	}
+	for _, t := range types {
+		if _, err := conn.ExecContext(ctx, `DROP TYPE IF EXISTS main."`+t+`"`); err != nil {
+			return fmt.Errorf("compute: drop type %s of build schema %s: %w", t, schema, err)
+		}
+	}
+	return nil
 }
 
 // stagingSchemas returns the build schema the mart views point at now ("" when none) and

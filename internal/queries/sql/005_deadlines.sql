@@ -6,9 +6,9 @@
 -- the timeliness, acceptance, feedback and supervision queries need. forwarded =
 -- source_type is transferred, assigned or supervised; leader_owned = leader_owner is not blank.
 CREATE OR REPLACE VIEW mart.record_deadlines AS
-SELECT r.source, r.petition_id, r.unit_id, r.received_date, r.accepted_date,
-       r.closed_date, r.feedback_date,
-       r.source_type IN ('transferred', 'assigned', 'supervised') AS forwarded,
+SELECT r.source::VARCHAR AS source, r.petition_id, r.unit_id::VARCHAR AS unit_id,
+       r.received_date, r.accepted_date, r.closed_date, r.feedback_date,
+       r.source_type::VARCHAR IN ('transferred', 'assigned', 'supervised') AS forwarded,
        r.listed_supervision, r.leader_owner IS NOT NULL AS leader_owned,
        r.mass_incident, r.traced_fault,
        s.t_accepted_at, s.t_closed_at, s.t_feedback_at, s.t_source_type,

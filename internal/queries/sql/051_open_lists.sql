@@ -4,8 +4,9 @@
 -- lists are cut from one narrow copy of the open records (open = not closed by as_of),
 -- read once from the record copy (mart.record_rows, deadlines included).
 CREATE OR REPLACE TEMP TABLE ol_open AS
-SELECT r.unit_id, r.known_unit, r.source, r.petition_id, r.received_date, r.handle_deadline,
-       r.listed_supervision, r.leader_owner, r.petitioner_id
+SELECT r.unit_id::VARCHAR AS unit_id, r.known_unit, r.source::VARCHAR AS source, r.petition_id,
+       r.received_date, r.handle_deadline, r.listed_supervision,
+       r.leader_owner::VARCHAR AS leader_owner, r.petitioner_id
 FROM mart.record_rows r
 JOIN mart.source_tracked s USING (source_no)
 WHERE s.t_closed_at AND r.closed_date IS NULL;
