@@ -263,7 +263,7 @@ func (in *ingester) runBatch(ctx context.Context, src *config.Source, rawCells b
 	if err := l.finish(ctx, &b, started, contentHash, ss); err != nil {
 		return b, err
 	}
-	// The batch took until its commit (at 10M records the commit's checkpoint is 6–7 s);
+	// The batch took until its commit (at 10M records the commit takes 6–7 s);
 	// ingest_batches.finished_at, written inside the transaction, cannot include it.
 	b.Duration = time.Since(started)
 	slog.Info("batch ingested", "source", src.Name, "file", file, "batch", b.BatchID, "rows_read", b.RowsRead,
